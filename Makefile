@@ -1,0 +1,36 @@
+# Two entry points: `make serve` runs the API on the embedded default (SQLite),
+# `make test` runs the whole test suite (SQLite, or DATABASE_URL when set).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export KITSU_BIND ?= 127.0.0.1:8000
+
+.PHONY: serve test venv lint migrate clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py init_data
+	$(BIN)/python manage.py ensure_admin
+
+serve: migrate
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving the Kitsu API on http://$(KITSU_BIND)/api (admin: http://$(KITSU_BIND)/admin/)"
+	$(BIN)/gunicorn --config kitsu_project/gunicorn.conf.py
+
+test: venv
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,5 @@
+from .logs import DesktopLoginLog, LoginLog
+from .organisation import Department, Organisation, Studio
+from .person import Person, Role
+
+__all__ = ["Department", "DesktopLoginLog", "LoginLog", "Organisation", "Person", "Role", "Studio"]

@@ -1,0 +1,59 @@
+from django.db import models
+
+from kitsu_project.db import KitsuModel
+
+
+class Department(KitsuModel):
+    name = models.CharField(max_length=80, unique=True)
+    color = models.CharField(max_length=7)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "department"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Studio(KitsuModel):
+    name = models.CharField(max_length=80, unique=True)
+    color = models.CharField(max_length=7)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "studio"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(KitsuModel):
+    """Studio-wide settings; a server has one row."""
+
+    name = models.CharField(max_length=80, unique=True)
+    hours_by_day = models.FloatField(default=8)
+    has_avatar = models.BooleanField(default=False)
+    use_original_file_name = models.BooleanField(default=False)
+    timesheets_locked = models.BooleanField(default=False)
+    format_duration_in_hours = models.BooleanField(default=False)
+    hd_by_default = models.BooleanField(default=False)
+    chat_token_slack = models.CharField(max_length=80, blank=True, default="")
+    chat_webhook_mattermost = models.CharField(max_length=80, blank=True, default="")
+    chat_token_discord = models.CharField(max_length=80, blank=True, default="")
+    dark_theme_by_default = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "organisation"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def get_default(cls):
+        """Return the organisation row, creating the default one on first use."""
+        organisation = cls.objects.order_by("created_at").first()
+        if organisation is None:
+            organisation, _ = cls.objects.get_or_create(name="Kitsu")
+        return organisation

@@ -1,0 +1,61 @@
+"""Pagination as the Kitsu API has it: off unless `page` is given."""
+
+import math
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10000
+
+
+def positive_int(request, name, default):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"must be a whole number, got {raw!r}."]}) from None
+    if value < 1:
+        raise ValidationError({name: [f"must be 1 or more, got {value}."]})
+    return value
+
+
+class KitsuPagination(BasePagination):
+    """Return a bare list, or `{data, total, nb_pages, limit, offset, page}` when `page` is set."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if "page" not in request.query_params:
+            return None
+        self.page = positive_int(request, "page", 1)
+        self.limit = min(positive_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+        self.offset = (self.page - 1) * self.limit
+        self.total = queryset.count()
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "data": data,
+                "total": self.total,
+                "nb_pages": math.ceil(self.total / self.limit) if self.total else 0,
+                "limit": self.limit,
+                "offset": self.offset,
+                "page": self.page,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "properties": {
+                "data": schema,
+                "total": {"type": "integer"},
+                "nb_pages": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "page": {"type": "integer"},
+            },
+        }

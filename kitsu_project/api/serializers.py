@@ -1,0 +1,64 @@
+"""The base serializer of the /data routes: DRF fields validate writes, one function formats reads."""
+
+from rest_framework import serializers
+
+from .serialization import column_keys, json_key, serialize_row
+
+
+class KitsuModelSerializer(serializers.ModelSerializer):
+    """Validate input with DRF fields named as the API names them, and read rows with `serialize_row`.
+
+    Foreign keys take their column name (`project_id`), so a bad id is reported
+    under the key the client sent. Keys that only appear in the output (`type`,
+    extra fields, relation lists) are accepted and ignored, so a client may send
+    back a row it read; any other unknown key is an error.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = self.Meta.model
+        for model_field in model._meta.concrete_fields:
+            if model_field.is_relation and model_field.name in fields:
+                field = fields.pop(model_field.name)
+                field.source = model_field.name
+                fields[json_key(model_field)] = field
+        for name in getattr(model, "kitsu_hidden_fields", ()):
+            fields.pop(name, None)
+        return fields
+
+    def known_output_keys(self):
+        model = self.Meta.model
+        keys = set(column_keys(model))
+        keys.update(getattr(model, "kitsu_extra_fields", ()))
+        keys.update(getattr(model, "kitsu_relations", ()))
+        keys.update({"type", "id", "created_at", "updated_at"})
+        return keys
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["expected a JSON object."]})
+        unknown = set(data) - set(self.fields) - self.known_output_keys()
+        if unknown:
+            raise serializers.ValidationError({key: ["unknown field."] for key in sorted(unknown)})
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        return serialize_row(
+            instance,
+            relations=self.context.get("relations", False),
+            exclude=self.context.get("hidden", ()),
+        )
+
+
+def serializer_for(model_class, *, exclude=(), read_only=(), extra_kwargs=None, base=KitsuModelSerializer):
+    """Build the serializer of a model: every column, minus `exclude`."""
+    relations = getattr(model_class, "kitsu_relations", ())
+    output_only = tuple(field.name for field in model_class._meta.many_to_many if field.name in relations)
+    meta_attrs = {
+        "model": model_class,
+        "exclude": tuple(exclude) + output_only,
+        "read_only_fields": tuple(read_only),
+        "extra_kwargs": extra_kwargs or {},
+    }
+    meta = type("Meta", (), meta_attrs)
+    return type(f"{model_class.__name__}Serializer", (base,), {"Meta": meta})

@@ -1,0 +1,129 @@
+"""The base viewset of every /data/<collection> route.
+
+A model's viewset sets `queryset`, `serializer_class` and the roles allowed per
+action, then overrides hooks only where the model needs more:
+
+- `scope_queryset(queryset)`: restrict the rows a non-admin may list or read;
+- `has_row_access(user, row)`: refuse one row (403) for the current action;
+- `get_hidden_fields(user)`: columns this caller may not see or filter on;
+- `perform_create`, `perform_update`, `perform_destroy`: DRF's write hooks.
+"""
+
+import logging
+import uuid
+
+from django.db.models import Prefetch
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+
+from .filters import KitsuFilterBackend
+from .pagination import KitsuPagination
+from .permissions import ADMIN_ONLY, ALL_ROLES, ActionRolePermission
+
+logger = logging.getLogger("kitsu_project.api")
+
+TRUE_STRINGS = {"true", "1", "yes"}
+
+
+def query_flag(request, name):
+    return request.query_params.get(name, "").lower() in TRUE_STRINGS
+
+
+class KitsuModelViewSet(viewsets.ModelViewSet):
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+    filter_backends = [KitsuFilterBackend]
+    pagination_class = KitsuPagination
+    permission_classes = [ActionRolePermission]
+    lookup_value_regex = "[^/]+"
+
+    # Roles allowed per action. Admins are in every default.
+    read_roles = ALL_ROLES
+    create_roles = ADMIN_ONLY
+    update_roles = ADMIN_ONLY
+    delete_roles = ADMIN_ONLY
+    # Columns hidden from each role, as {role: {json key, ...}}.
+    hidden_fields_by_role = {}
+    # Foreign keys read by `kitsu_extra_fields` or the row type, joined in one query.
+    list_select_related = ()
+
+    # ---- hooks -----------------------------------------------------------
+
+    def get_action_roles(self):
+        if self.action in ("create",):
+            return self.create_roles
+        if self.action in ("update", "partial_update"):
+            return self.update_roles
+        if self.action == "destroy":
+            return self.delete_roles
+        return self.read_roles
+
+    def has_row_access(self, user, row):
+        """Return False to refuse the current action on this row with 403."""
+        return True
+
+    def scope_queryset(self, queryset):
+        """Restrict the rows the caller may list and read; every row by default."""
+        return queryset
+
+    def get_hidden_fields(self, user):
+        return frozenset(self.hidden_fields_by_role.get(getattr(user, "role", None), ()))
+
+    # ---- DRF plumbing ----------------------------------------------------
+
+    def wants_relations(self):
+        if getattr(self.queryset.model, "kitsu_always_relations", False):
+            return True
+        return self.action == "retrieve" or query_flag(self.request, "relations")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        if self.wants_relations():
+            model = queryset.model
+            for name in getattr(model, "kitsu_relations", ()):
+                related_model = model._meta.get_field(name).related_model
+                queryset = queryset.prefetch_related(
+                    Prefetch(name, queryset=related_model.objects.only("pk").order_by())
+                )
+        return self.scope_queryset(queryset)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None and getattr(self, "action", None):
+            context["relations"] = self.wants_relations()
+            context["hidden"] = self.get_hidden_fields(self.request.user)
+        return context
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        try:
+            uuid.UUID(str(lookup))
+        except ValueError:
+            raise NotFound(f"No {self.get_model_label()} has the id {lookup!r}: it is not a valid UUID.") from None
+        row = self.get_queryset().filter(pk=lookup).first()
+        if row is None:
+            raise NotFound(f"No {self.get_model_label()} has the id {lookup}.")
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def get_model_label(self):
+        return self.queryset.model._meta.verbose_name
+
+    def update(self, request, *args, **kwargs):
+        # Kitsu's PUT changes only the keys it sends.
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        row = serializer.save()
+        logger.info("%s %s created by %s", type(row).__name__, row.pk, self.request.user.pk)
+
+    def perform_update(self, serializer):
+        row = serializer.save()
+        logger.info("%s %s updated by %s", type(row).__name__, row.pk, self.request.user.pk)
+
+    def perform_destroy(self, instance):
+        label, pk = type(instance).__name__, instance.pk
+        instance.delete()
+        logger.info("%s %s deleted by %s", label, pk, self.request.user.pk)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api import auth
+from kitsu_project.api import info
+
+from .api_urls import router
+
+api_patterns = [
+    re_path(r"^$", info.RootView.as_view(), name="api-root"),
+    re_path(r"^config/?$", info.ConfigView.as_view(), name="config"),
+    re_path(r"^status/?$", info.StatusView.as_view(), name="status"),
+    re_path(r"^status\.txt$", info.StatusTextView.as_view(), name="status-txt"),
+    re_path(r"^status/resources/?$", info.StatusResourcesView.as_view(), name="status-resources"),
+    re_path(r"^status/influx/?$", info.StatusInfluxView.as_view(), name="status-influx"),
+    re_path(r"^status/test-event/?$", info.StatusTestEventView.as_view(), name="status-test-event"),
+    re_path(r"^stats/?$", info.StatsView.as_view(), name="stats"),
+    re_path(r"^auth/login/?$", auth.LoginView.as_view(), name="auth-login"),
+    re_path(r"^auth/authenticated/?$", auth.AuthenticatedView.as_view(), name="auth-authenticated"),
+    re_path(r"^auth/logout/?$", auth.LogoutView.as_view(), name="auth-logout"),
+    re_path(r"^auth/refresh-token/?$", auth.RefreshTokenView.as_view(), name="auth-refresh-token"),
+    re_path(r"^openapi\.json$", SpectacularAPIView.as_view(), name="openapi"),
+    re_path(r"^apidocs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="apidocs"),
+    path("data/", include(router.urls)),
+]
+
+urlpatterns = [
+    re_path(r"^api/?", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "kitsu_project.api.errors.not_found_view"
+handler500 = "kitsu_project.api.errors.server_error_view"
