@@ -101,7 +101,9 @@ class StatusTextView(PublicView):
         status = health()
         lines = [f"name: {status['name']}", f"version: {status['version']}"]
         lines += [f"{key}: {'up' if value else 'down'}" for key, value in status.items() if key.endswith("-up")]
-        return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+        # The reference sends the bare type "text", and monitoring scripts written
+        # against it may compare the header, so this route sends the same.
+        return HttpResponse("\n".join(lines) + "\n", content_type="text")
 
 
 class StatusInfluxView(PublicView):

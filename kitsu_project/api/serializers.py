@@ -18,12 +18,14 @@ class KitsuModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         model = self.Meta.model
         for model_field in model._meta.concrete_fields:
-            if model_field.is_relation and model_field.name in fields:
+            key = json_key(model_field)
+            if model_field.is_relation and model_field.name in fields and key != model_field.name:
                 field = fields.pop(model_field.name)
                 field.source = model_field.name
-                fields[json_key(model_field)] = field
+                fields[key] = field
         for name in getattr(model, "kitsu_hidden_fields", ()):
-            fields.pop(name, None)
+            if name in fields and not fields[name].write_only:
+                del fields[name]
         return fields
 
     def known_output_keys(self):

@@ -91,6 +91,7 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self, "request", None) is not None and getattr(self, "action", None):
+            context["view_action"] = self.action
             context["relations"] = self.wants_relations()
             context["hidden"] = self.get_hidden_fields(self.request.user)
         return context

@@ -1,8 +1,6 @@
 """The generic /data routes of the production models."""
 
 from django.db.models import Exists, OuterRef
-from rest_framework import status
-from rest_framework.response import Response
 
 from kitsu_project.api.permissions import STAFF_ROLES
 from kitsu_project.api.viewsets import KitsuModelViewSet
@@ -17,7 +15,7 @@ from productions.models import (
     TaskStatus,
     TaskType,
 )
-from productions.services.projects import project_create
+from productions.services.projects import project_create, project_update
 
 from . import serializers
 
@@ -53,14 +51,11 @@ class ProjectViewSet(ProjectScopedViewSet):
     project_field = "pk"
     list_select_related = ("project_status",)
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        project, first_episode = project_create(serializer=serializer, created_by=request.user)
-        body = serializer.to_representation(project)
-        if first_episode is not None:
-            body["first_episode_id"] = str(first_episode.pk)
-        return Response(body, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        project_create(serializer=serializer, created_by=self.request.user)
+
+    def perform_update(self, serializer):
+        project_update(serializer=serializer, updated_by=self.request.user)
 
 
 class EntityTypeViewSet(KitsuModelViewSet):

@@ -22,20 +22,39 @@ def episode_type():
     return entity_type
 
 
+def first_episode(project):
+    """Return the project's oldest episode, or None."""
+    episodes = Entity.objects.filter(project=project, entity_type__name="Episode")
+    return episodes.order_by("created_at", "name").first()
+
+
+def ensure_first_episode(project, created_by=None):
+    """Return the first episode of a TV show, creating E01 when it has none; None for other productions."""
+    if project.production_type != "tvshow":
+        return None
+    first = first_episode(project)
+    if first is None:
+        first = Entity.objects.create(name="E01", project=project, entity_type=episode_type(), created_by=created_by)
+        logger.info("Episode %s (E01) created for TV show %s", first.pk, project.pk)
+    return first
+
+
 @transaction.atomic
 def project_create(*, serializer, created_by=None):
-    """Save a validated project serializer; TV shows get their first episode, E01.
-
-    Returns the project and the id of that first episode (None for other productions).
-    """
+    """Save a validated project serializer with the Open status by default; TV shows get E01."""
     extra = {}
     if serializer.validated_data.get("project_status") is None:
         extra["project_status"] = default_project_status()
     project = serializer.save(**extra)
-    first_episode = None
-    if project.production_type == "tvshow":
-        first_episode = Entity.objects.create(
-            name="E01", project=project, entity_type=episode_type(), created_by=created_by
-        )
+    ensure_first_episode(project, created_by)
     logger.info("Project %s (%s) created by %s", project.pk, project.name, getattr(created_by, "pk", None))
-    return project, first_episode
+    return project
+
+
+@transaction.atomic
+def project_update(*, serializer, updated_by=None):
+    """Save a validated project serializer; a project turned into a TV show gets E01."""
+    project = serializer.save()
+    ensure_first_episode(project, updated_by)
+    logger.info("Project %s updated by %s", project.pk, getattr(updated_by, "pk", None))
+    return project

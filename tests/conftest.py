@@ -1,0 +1,37 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tokens import issue_tokens
+from tests.factories import PersonFactory
+
+ROLES = ("admin", "manager", "supervisor", "user", "client", "vendor")
+
+
+def client_for(person):
+    """An API client sending `person`'s access token as a Bearer header."""
+    client = APIClient()
+    access, _ = issue_tokens(person)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    client.person = person
+    return client
+
+
+@pytest.fixture
+def api_client():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def make_client(db):
+    """Factory: make_client("manager") -> an API client logged in as a new person with that role."""
+
+    def factory(role="admin", **fields):
+        return client_for(PersonFactory(role=role, **fields))
+
+    return factory
+
+
+@pytest.fixture
+def admin_client(make_client):
+    return make_client("admin")
