@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from accounts.api import auth
 from kitsu_project.api import info
@@ -20,7 +20,7 @@ api_patterns = [
     re_path(r"^auth/authenticated/?$", auth.AuthenticatedView.as_view(), name="auth-authenticated"),
     re_path(r"^auth/logout/?$", auth.LogoutView.as_view(), name="auth-logout"),
     re_path(r"^auth/refresh-token/?$", auth.RefreshTokenView.as_view(), name="auth-refresh-token"),
-    re_path(r"^openapi\.json$", SpectacularAPIView.as_view(), name="openapi"),
+    re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^apidocs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="apidocs"),
     path("data/", include(router.urls)),
 ]

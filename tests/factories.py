@@ -1,18 +1,25 @@
 """factory_boy factories for every model the tests build."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Department, Organisation, Person, Studio
+from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, Studio
 from productions.models import (
     Comment,
     Entity,
     EntityType,
     Project,
+    ProjectAssetTypeLink,
+    ProjectPersonLink,
     ProjectStatus,
+    ProjectTaskStatusLink,
+    ProjectTaskTypeLink,
     Task,
+    TaskPersonLink,
     TaskStatus,
     TaskType,
+    TaskTypeAssetTypeLink,
 )
 
 PASSWORD = "Test-Password-42"
@@ -67,12 +74,28 @@ class ProjectStatusFactory(DjangoModelFactory):
     color = "#000000"
 
 
+class NamedProjectStatusFactory(DjangoModelFactory):
+    """A project status with its own name, for tests of the status rows themselves."""
+
+    class Meta:
+        model = ProjectStatus
+
+    name = factory.Sequence(lambda n: f"Status {n}")
+    color = "#000000"
+
+
 class ProjectFactory(DjangoModelFactory):
     class Meta:
         model = Project
 
     name = factory.Sequence(lambda n: f"Project {n}")
     project_status = factory.SubFactory(ProjectStatusFactory)
+
+
+class ClosedProjectFactory(ProjectFactory):
+    """A closed project: only closed projects may be deleted."""
+
+    project_status = factory.SubFactory(ProjectStatusFactory, name="Closed")
 
 
 class EntityTypeFactory(DjangoModelFactory):
@@ -127,4 +150,71 @@ class CommentFactory(DjangoModelFactory):
     object_id = factory.LazyAttribute(lambda obj: TaskFactory().pk)
     object_type = "Task"
     text = factory.Sequence(lambda n: f"Comment {n}")
+    person = factory.SubFactory(PersonFactory)
+
+
+class LoginLogFactory(DjangoModelFactory):
+    class Meta:
+        model = LoginLog
+
+    person = factory.SubFactory(PersonFactory)
+    ip_address = "127.0.0.1"
+    origin = "web"
+
+
+class DesktopLoginLogFactory(DjangoModelFactory):
+    class Meta:
+        model = DesktopLoginLog
+
+    person = factory.SubFactory(PersonFactory)
+    date = factory.LazyFunction(timezone.now)
+
+
+class ProjectPersonLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectPersonLink
+
+    project = factory.SubFactory(ProjectFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class ProjectAssetTypeLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectAssetTypeLink
+
+    project = factory.SubFactory(ProjectFactory)
+    asset_type = factory.SubFactory(EntityTypeFactory)
+
+
+class ProjectTaskTypeLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectTaskTypeLink
+
+    project = factory.SubFactory(ProjectFactory)
+    task_type = factory.SubFactory(TaskTypeFactory)
+    priority = factory.Sequence(lambda n: n)
+
+
+class ProjectTaskStatusLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectTaskStatusLink
+
+    project = factory.SubFactory(ProjectFactory)
+    task_status = factory.SubFactory(TaskStatusFactory)
+    priority = factory.Sequence(lambda n: n)
+
+
+class TaskTypeAssetTypeLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = TaskTypeAssetTypeLink
+
+    asset_type = factory.SubFactory(EntityTypeFactory)
+    task_type = factory.SubFactory(TaskTypeFactory)
+
+
+class TaskPersonLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = TaskPersonLink
+
+    task = factory.SubFactory(TaskFactory)
     person = factory.SubFactory(PersonFactory)

@@ -1,3 +1,6 @@
+import re
+import zoneinfo
+
 from django.contrib.auth import password_validation
 from rest_framework import serializers
 
@@ -7,6 +10,9 @@ from kitsu_project.api.serializers import KitsuModelSerializer, serializer_for
 DepartmentSerializer = serializer_for(Department)
 StudioSerializer = serializer_for(Studio)
 OrganisationSerializer = serializer_for(Organisation)
+
+# A language code with an optional region, as Kitsu stores it (en_US, fr_FR, ja).
+LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$")
 
 
 class PersonSerializer(KitsuModelSerializer):
@@ -19,9 +25,29 @@ class PersonSerializer(KitsuModelSerializer):
         exclude = ("last_login", "departments")
         read_only_fields = ("login_failed_attemps", "last_login_failed", "jti")
 
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        public_keys = self.context.get("public_keys")
+        if public_keys is not None:
+            row = {key: value for key, value in row.items() if key in public_keys}
+            row.setdefault("departments", [])
+        return row
+
+    def validate_timezone(self, value):
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError(f"unknown time zone {value!r}, expected e.g. Europe/Paris.") from None
+        return value
+
+    def validate_locale(self, value):
+        if not LOCALE_PATTERN.match(value or ""):
+            raise serializers.ValidationError(f"invalid locale {value!r}, expected e.g. en_US or fr_FR.")
+        return value
+
     def validate_email(self, value):
         if value:
-            value = value.strip()
+            value = value.strip().lower()
             others = Person.objects.filter(email__iexact=value, is_bot=False)
             if self.instance is not None:
                 others = others.exclude(pk=self.instance.pk)

@@ -1,10 +1,51 @@
+import logging
+
+from rest_framework.exceptions import ValidationError
+
 from accounts.models import Department, Organisation, Person, Studio
-from kitsu_project.api.permissions import ADMIN, CLIENT, VENDOR
+from kitsu_project.api.permissions import ADMIN, ALL_ROLES, MANAGER
+from kitsu_project.api.serialization import column_keys
 from kitsu_project.api.viewsets import KitsuModelViewSet
 
 from .serializers import DepartmentSerializer, OrganisationSerializer, PersonSerializer, StudioSerializer
 
-# Columns that only admins may read (or filter on) in other people's rows.
+logger = logging.getLogger("accounts.persons")
+
+# What non-admins see of other people, as the reference shows it.
+PERSON_PUBLIC_KEYS = frozenset(
+    {
+        "id",
+        "type",
+        "first_name",
+        "last_name",
+        "full_name",
+        "has_avatar",
+        "active",
+        "departments",
+        "studio_id",
+        "role",
+        "desktop_login",
+        "is_bot",
+    }
+)
+# Keys a person may not change on their own row unless they are an admin.
+PERSON_ADMIN_ONLY_KEYS = frozenset(
+    {
+        "role",
+        "active",
+        "is_bot",
+        "archived",
+        "login_failed_attemps",
+        "last_login_failed",
+        "is_generated_from_ldap",
+        "ldap_uid",
+        "last_presence",
+        "studio_id",
+        "password",
+        "jti",
+    }
+)
+# Columns only admins read on other people's rows (the Django admin hides them too).
 PERSON_PRIVATE_FIELDS = frozenset(
     {
         "login_failed_attemps",
@@ -21,23 +62,57 @@ PERSON_PRIVATE_FIELDS = frozenset(
         "seniority",
     }
 )
+ORGANISATION_SECRET_KEYS = frozenset({"chat_token_slack", "chat_webhook_mattermost", "chat_token_discord"})
 
 
 class PersonViewSet(KitsuModelViewSet):
+    """Everyone may list people; only admins see every column, and people edit their own row."""
+
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
+    update_roles = ALL_ROLES
+
+    def shows_full_rows(self, user):
+        if user.role == ADMIN:
+            return True
+        return self.action != "list" and user.role == MANAGER
 
     def get_hidden_fields(self, user):
-        if user.role == ADMIN:
+        if self.shows_full_rows(user):
             return frozenset()
-        return PERSON_PRIVATE_FIELDS
+        visible = PERSON_PUBLIC_KEYS
+        return frozenset(key for key in column_keys(Person) if key not in visible) | {"email", "phone"}
 
-    def scope_queryset(self, queryset):
-        user = self.request.user
-        if user.role in (CLIENT, VENDOR):
-            # Clients and vendors only see the people of their own productions.
-            return queryset.filter(projects__in=user.projects.all()).distinct() | queryset.filter(pk=user.pk)
-        return queryset
+    def has_row_access(self, user, row):
+        if self.action in ("update", "partial_update"):
+            return user.role == ADMIN or row.pk == user.pk
+        if self.action == "destroy":
+            return row.pk != user.pk
+        return True
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and not self.shows_full_rows(user):
+            context["public_keys"] = PERSON_PUBLIC_KEYS
+        return context
+
+    def perform_update(self, serializer):
+        if self.request.user.role != ADMIN:
+            # The reference drops these keys silently for non-admins editing their own row.
+            for key in PERSON_ADMIN_ONLY_KEYS:
+                serializer.validated_data.pop(key.removesuffix("_id"), None)
+        super().perform_update(serializer)
+
+    def delete_row(self, row, *, force):
+        linked = (
+            row.login_logs.exists() or row.comments.exists() or row.projects.exists() or row.assigned_tasks.exists()
+        )
+        if linked and not force:
+            raise ValidationError(
+                {"force": ["some data are still linked to this person: use force=true to delete it too."]}
+            )
+        row.delete()
 
 
 class DepartmentViewSet(KitsuModelViewSet):
@@ -51,5 +126,10 @@ class StudioViewSet(KitsuModelViewSet):
 
 
 class OrganisationViewSet(KitsuModelViewSet):
+    """Studio settings; the chat tokens are secrets that only admins see."""
+
     queryset = Organisation.objects.all()
     serializer_class = OrganisationSerializer
+
+    def get_hidden_fields(self, user):
+        return frozenset() if user.role == ADMIN else ORGANISATION_SECRET_KEYS

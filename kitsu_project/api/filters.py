@@ -4,6 +4,7 @@
 - a value starting with `[` is a JSON list and keeps rows whose column is one of them;
 - `name` compares without regard to case;
 - a column hidden from the caller is refused with 400;
+- a many-to-many list (`team`, `assignees`...) keeps rows whose list holds the id;
 - a key that is not a column (and not a reserved parameter) is ignored.
 """
 
@@ -19,8 +20,8 @@ from rest_framework.filters import BaseFilterBackend
 from .serialization import column_keys
 
 RESERVED_PARAMS = frozenset({"page", "limit", "relations", "force", "format"})
-TRUE_VALUES = {"true", "1", "yes"}
-FALSE_VALUES = {"false", "0", "no"}
+TRUE_VALUES = {"true", "t", "yes", "y", "on", "1"}
+FALSE_VALUES = {"false", "f", "no", "n", "off", "0"}
 
 
 def parse_filter_value(field, key, raw):
@@ -46,13 +47,21 @@ class KitsuFilterBackend(BaseFilterBackend):
         model = queryset.model
         columns = column_keys(model)
         hidden = view.get_hidden_fields(request.user)
+        relations = getattr(model, "kitsu_relations", ())
         for key, raw in request.query_params.items():
-            if key in RESERVED_PARAMS or key not in columns:
+            if key in RESERVED_PARAMS or (key not in columns and key not in relations):
                 continue
             if key in hidden:
                 raise ValidationError({key: ["filtering on this column is not allowed for your role."]})
-            queryset = queryset.filter(self.build_condition(columns[key], key, raw))
+            if key in relations:
+                queryset = queryset.filter(self.build_relation_condition(model, key, raw)).distinct()
+            else:
+                queryset = queryset.filter(self.build_condition(columns[key], key, raw))
         return queryset
+
+    def build_relation_condition(self, model, key, raw):
+        target = model._meta.get_field(key).related_model._meta.pk
+        return Q(**{f"{key}__pk": parse_filter_value(target, key, raw)})
 
     def build_condition(self, field, key, raw):
         lookup = field.attname

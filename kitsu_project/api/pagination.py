@@ -18,6 +18,8 @@ def positive_int(request, name, default):
         value = int(raw)
     except ValueError:
         raise ValidationError({name: [f"must be a whole number, got {raw!r}."]}) from None
+    if value == 0 and name == "limit":
+        return default
     if value < 1:
         raise ValidationError({name: [f"must be 1 or more, got {value}."]})
     return value
@@ -27,13 +29,17 @@ class KitsuPagination(BasePagination):
     """Return a bare list, or `{data, total, nb_pages, limit, offset, page}` when `page` is set."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        if "page" not in request.query_params:
+        raw_page = request.query_params.get("page")
+        if raw_page in (None, "") or raw_page.lstrip().startswith("-"):
+            # The reference also treats a negative page as "no pagination".
             return None
         self.page = positive_int(request, "page", 1)
         self.limit = min(positive_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT)
         self.offset = (self.page - 1) * self.limit
         self.total = queryset.count()
-        return list(queryset[self.offset : self.offset + self.limit])
+        # Most recently changed rows first, with the id as a stable tie-breaker.
+        ordered = queryset.order_by("-updated_at", "-created_at", "pk")
+        return list(ordered[self.offset : self.offset + self.limit])
 
     def get_paginated_response(self, data):
         return Response(

@@ -11,7 +11,7 @@ class KitsuModelSerializer(serializers.ModelSerializer):
     Foreign keys take their column name (`project_id`), so a bad id is reported
     under the key the client sent. Keys that only appear in the output (`type`,
     extra fields, relation lists) are accepted and ignored, so a client may send
-    back a row it read; any other unknown key is an error.
+    back a row it read. Any other unknown key is an error on create and ignored on update.
     """
 
     def get_fields(self):
@@ -39,8 +39,9 @@ class KitsuModelSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["expected a JSON object."]})
+        # A PUT may send back a whole row it read, so only a create reports unknown keys.
         unknown = set(data) - set(self.fields) - self.known_output_keys()
-        if unknown:
+        if unknown and self.instance is None:
             raise serializers.ValidationError({key: ["unknown field."] for key in sorted(unknown)})
         return super().to_internal_value(data)
 

@@ -3,7 +3,7 @@
 A model's viewset sets `queryset`, `serializer_class` and the roles allowed per
 action, then overrides hooks only where the model needs more:
 
-- `scope_queryset(queryset)`: restrict the rows a non-admin may list or read;
+- `scope_queryset(queryset)`: restrict the rows a non-admin may list;
 - `has_row_access(user, row)`: refuse one row (403) for the current action;
 - `get_hidden_fields(user)`: columns this caller may not see or filter on;
 - `perform_create`, `perform_update`, `perform_destroy`: DRF's write hooks.
@@ -13,8 +13,8 @@ import logging
 import uuid
 
 from django.db.models import Prefetch
-from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException, NotFound
 
 from .filters import KitsuFilterBackend
 from .pagination import KitsuPagination
@@ -23,6 +23,14 @@ from .permissions import ADMIN_ONLY, ALL_ROLES, ActionRolePermission
 logger = logging.getLogger("kitsu_project.api")
 
 TRUE_STRINGS = {"true", "1", "yes"}
+
+
+class MalformedId(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "malformed_id"
+
+    def __init__(self, value):
+        super().__init__(f"Malformed ID: {value!r} is not a valid UUID.")
 
 
 def query_flag(request, name):
@@ -38,6 +46,7 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
 
     # Roles allowed per action. Admins are in every default.
     read_roles = ALL_ROLES
+    list_roles = None  # None: the same as read_roles
     create_roles = ADMIN_ONLY
     update_roles = ADMIN_ONLY
     delete_roles = ADMIN_ONLY
@@ -45,11 +54,15 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
     hidden_fields_by_role = {}
     # Foreign keys read by `kitsu_extra_fields` or the row type, joined in one query.
     list_select_related = ()
+    # The reference answers 404 instead of 400 for a malformed id on a few collections.
+    malformed_id_status = 400
 
     # ---- hooks -----------------------------------------------------------
 
     def get_action_roles(self):
-        if self.action in ("create",):
+        if self.action == "list":
+            return self.list_roles if self.list_roles is not None else self.read_roles
+        if self.action == "create":
             return self.create_roles
         if self.action in ("update", "partial_update"):
             return self.update_roles
@@ -62,7 +75,11 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
         return True
 
     def scope_queryset(self, queryset):
-        """Restrict the rows the caller may list and read; every row by default."""
+        """Restrict the rows the caller may list; every row by default.
+
+        Reads of one row go through `has_row_access` instead, so a row the caller
+        may not see answers 403 rather than 404.
+        """
         return queryset
 
     def get_hidden_fields(self, user):
@@ -86,7 +103,9 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
                 queryset = queryset.prefetch_related(
                     Prefetch(name, queryset=related_model.objects.only("pk").order_by())
                 )
-        return self.scope_queryset(queryset)
+        if self.action == "list":
+            queryset = self.scope_queryset(queryset)
+        return queryset
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -101,7 +120,9 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
         try:
             uuid.UUID(str(lookup))
         except ValueError:
-            raise NotFound(f"No {self.get_model_label()} has the id {lookup!r}: it is not a valid UUID.") from None
+            if self.malformed_id_status == 404:
+                raise NotFound(f"No {self.get_model_label()} has the id {lookup!r}.") from None
+            raise MalformedId(lookup) from None
         row = self.get_queryset().filter(pk=lookup).first()
         if row is None:
             raise NotFound(f"No {self.get_model_label()} has the id {lookup}.")
@@ -126,5 +147,9 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         label, pk = type(instance).__name__, instance.pk
-        instance.delete()
+        self.delete_row(instance, force=query_flag(self.request, "force"))
         logger.info("%s %s deleted by %s", label, pk, self.request.user.pk)
+
+    def delete_row(self, row, *, force):
+        """Delete one row; override to refuse with 400 or to cascade when `force` is set."""
+        row.delete()

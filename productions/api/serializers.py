@@ -1,8 +1,22 @@
+from rest_framework import serializers
+
 from kitsu_project.api.serializers import serializer_for
 from productions.models import Comment, Entity, EntityType, Project, ProjectStatus, Task, TaskStatus, TaskType
 from productions.services.projects import first_episode
 
 ProjectStatusSerializer = serializer_for(ProjectStatus)
+EntitySerializer = serializer_for(Entity, read_only=("nb_entities_out", "created_by"))
+TaskStatusSerializer = serializer_for(TaskStatus)
+CommentSerializer = serializer_for(Comment, read_only=("editor",))
+TaskSerializer = serializer_for(
+    Task,
+    extra_kwargs={
+        "project": {"required": False},
+        "task_status": {"required": False},
+        "entity": {"required": True},
+        "task_type": {"required": True},
+    },
+)
 
 
 class ProjectSerializer(serializer_for(Project)):
@@ -17,9 +31,28 @@ class ProjectSerializer(serializer_for(Project)):
         return row
 
 
-EntityTypeSerializer = serializer_for(EntityType)
-EntitySerializer = serializer_for(Entity, read_only=("nb_entities_out",))
-TaskTypeSerializer = serializer_for(TaskType)
-TaskStatusSerializer = serializer_for(TaskStatus)
-TaskSerializer = serializer_for(Task)
-CommentSerializer = serializer_for(Comment)
+class EntityTypeSerializer(serializer_for(EntityType)):
+    def validate_name(self, value):
+        others = EntityType.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"an entity type named {value!r} already exists.")
+        return value
+
+
+class AssetTypeSerializer(EntityTypeSerializer):
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        row["type"] = "AssetType"
+        return row
+
+
+class TaskTypeSerializer(serializer_for(TaskType)):
+    def validate_name(self, value):
+        others = TaskType.objects.filter(name=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"a task type named {value!r} already exists.")
+        return value

@@ -1,43 +1,43 @@
-"""The generic /data routes of the production models."""
+"""The generic /data routes of the production models, with the reference's access rules."""
 
 from django.db.models import Exists, OuterRef
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from kitsu_project.api.permissions import STAFF_ROLES
+from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, ALL_ROLES, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.viewsets import KitsuModelViewSet
+from productions.access import (
+    can_read_project_row,
+    in_open_project_team,
+    is_project_manager,
+    is_team_member,
+    is_vendor,
+    vendor_has_task_in_project,
+)
 from productions.models import (
     Comment,
     Entity,
     EntityType,
     Project,
-    ProjectPersonLink,
     ProjectStatus,
     Task,
+    TaskPersonLink,
     TaskStatus,
     TaskType,
 )
-from productions.services.projects import project_create, project_update
+from productions.models.entity import TEMPORAL_ENTITY_TYPES
+from productions.services import entities as entity_services
+from productions.services import projects as project_services
+from productions.services import tasks as task_services
 
 from . import serializers
 
+# Task columns a supervisor of the team may change on a task.
+SUPERVISOR_TASK_KEYS = frozenset({"priority", "start_date", "due_date", "estimation", "difficulty"})
+NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
 
-def in_team(user, project_field="project"):
-    """A condition true for rows whose project has `user` in its team."""
-    return Exists(ProjectPersonLink.objects.filter(project=OuterRef(project_field), person=user))
 
-
-class ProjectScopedViewSet(KitsuModelViewSet):
-    """Rows that belong to a project: non-managers see only their productions' rows."""
-
-    project_field = "project"
-    create_roles = STAFF_ROLES
-    update_roles = STAFF_ROLES
-    delete_roles = STAFF_ROLES
-
-    def scope_queryset(self, queryset):
-        user = self.request.user
-        if user.role in STAFF_ROLES:
-            return queryset
-        return queryset.filter(in_team(user, self.project_field))
+def body_keys(request):
+    return set(request.data) if isinstance(request.data, dict) else set()
 
 
 class ProjectStatusViewSet(KitsuModelViewSet):
@@ -45,17 +45,33 @@ class ProjectStatusViewSet(KitsuModelViewSet):
     serializer_class = serializers.ProjectStatusSerializer
 
 
-class ProjectViewSet(ProjectScopedViewSet):
+class ProjectViewSet(KitsuModelViewSet):
+    """Admins see every project; others the open projects whose team they are in."""
+
     queryset = Project.objects.all()
     serializer_class = serializers.ProjectSerializer
-    project_field = "pk"
     list_select_related = ("project_status",)
+    update_roles = STAFF_ROLES
+
+    def scope_queryset(self, queryset):
+        user = self.request.user
+        if user.role == ADMIN:
+            return queryset
+        return queryset.filter(in_open_project_team(user, "pk"))
+
+    def has_row_access(self, user, row):
+        if self.action in ("update", "partial_update"):
+            return is_project_manager(user, row.pk)
+        return can_read_project_row(user, row.pk)
 
     def perform_create(self, serializer):
-        project_create(serializer=serializer, created_by=self.request.user)
+        project_services.project_create(serializer=serializer, created_by=self.request.user)
 
     def perform_update(self, serializer):
-        project_update(serializer=serializer, updated_by=self.request.user)
+        project_services.project_update(serializer=serializer, updated_by=self.request.user)
+
+    def delete_row(self, row, *, force):
+        project_services.project_delete(project=row, force=force)
 
 
 class EntityTypeViewSet(KitsuModelViewSet):
@@ -63,14 +79,57 @@ class EntityTypeViewSet(KitsuModelViewSet):
     serializer_class = serializers.EntityTypeSerializer
 
 
-class EntityViewSet(ProjectScopedViewSet):
+class AssetTypeViewSet(KitsuModelViewSet):
+    """Read-only view of the entity types that are asset types (not Shot, Sequence...)."""
+
+    queryset = EntityType.objects.exclude(name__in=TEMPORAL_ENTITY_TYPES)
+    serializer_class = serializers.AssetTypeSerializer
+    http_method_names = ["get", "head", "options"]
+
+
+class EntityViewSet(KitsuModelViewSet):
     queryset = Entity.objects.all()
     serializer_class = serializers.EntitySerializer
     list_select_related = ("entity_type",)
+    create_roles = STAFF_ROLES
+    update_roles = ALL_ROLES
+    delete_roles = ALL_ROLES
+
+    def scope_queryset(self, queryset):
+        user = self.request.user
+        if user.role == ADMIN:
+            return queryset
+        queryset = queryset.filter(in_open_project_team(user))
+        if is_vendor(user):
+            queryset = queryset.filter(vendor_has_task_in_project(user))
+        return queryset
+
+    def has_row_access(self, user, row):
+        if user.role == ADMIN:
+            return True
+        member = is_team_member(user, row.project_id)
+        if self.action == "retrieve":
+            if is_vendor(user):
+                return member and TaskPersonLink.objects.filter(person=user, task__entity=row).exists()
+            return member
+        if self.action == "destroy":
+            return row.created_by_id == user.pk or (user.role == MANAGER and member)
+        # Update: managers and the creator change anything, supervisors only `data`.
+        if user.role == MANAGER or row.created_by_id == user.pk:
+            return member
+        return user.role == SUPERVISOR and member and body_keys(self.request) <= {"data"}
 
     def perform_create(self, serializer):
-        serializer.validated_data.setdefault("created_by", self.request.user)
-        super().perform_create(serializer)
+        project = serializer.validated_data["project"]
+        if not is_project_manager(self.request.user, project.pk):
+            raise PermissionDenied(NOT_ALLOWED)
+        serializer.save(created_by=self.request.user)
+
+    def perform_update(self, serializer):
+        entity_services.entity_update(serializer=serializer)
+
+    def delete_row(self, row, *, force):
+        entity_services.entity_delete(entity=row, force=force)
 
 
 class TaskTypeViewSet(KitsuModelViewSet):
@@ -82,19 +141,82 @@ class TaskStatusViewSet(KitsuModelViewSet):
     queryset = TaskStatus.objects.all()
     serializer_class = serializers.TaskStatusSerializer
 
+    def perform_create(self, serializer):
+        task_services.task_status_save(serializer=serializer)
 
-class TaskViewSet(ProjectScopedViewSet):
+    def perform_update(self, serializer):
+        task_services.task_status_save(serializer=serializer)
+
+
+class TaskViewSet(KitsuModelViewSet):
     queryset = Task.objects.all()
     serializer_class = serializers.TaskSerializer
-
-
-class CommentViewSet(KitsuModelViewSet):
-    queryset = Comment.objects.all()
-    serializer_class = serializers.CommentSerializer
+    create_roles = STAFF_ROLES
+    update_roles = STAFF_ROLES | {SUPERVISOR}
+    delete_roles = STAFF_ROLES
 
     def scope_queryset(self, queryset):
         user = self.request.user
-        if user.role in STAFF_ROLES:
+        if user.role == ADMIN:
             return queryset
-        visible_tasks = Task.objects.filter(in_team(user)).values("pk")
-        return queryset.filter(object_id__in=visible_tasks)
+        if is_vendor(user):
+            return queryset.filter(Exists(TaskPersonLink.objects.filter(task=OuterRef("pk"), person=user)))
+        return queryset.filter(in_open_project_team(user))
+
+    def has_row_access(self, user, row):
+        if user.role == ADMIN:
+            return True
+        member = is_team_member(user, row.project_id)
+        if self.action == "retrieve":
+            if is_vendor(user):
+                return member and TaskPersonLink.objects.filter(person=user, task__entity_id=row.entity_id).exists()
+            return member
+        if user.role == MANAGER:
+            return member
+        # Supervisors of the team may change the planning columns only.
+        return (
+            self.action in ("update", "partial_update")
+            and user.role == SUPERVISOR
+            and member
+            and body_keys(self.request) <= SUPERVISOR_TASK_KEYS
+        )
+
+    def perform_create(self, serializer):
+        task_services.task_create(serializer=serializer, created_by=self.request.user)
+
+    def delete_row(self, row, *, force):
+        task_services.task_delete(task=row, force=force)
+
+
+class CommentViewSet(KitsuModelViewSet):
+    """Comments are listed by admins only; one comment is read through its task's project."""
+
+    queryset = Comment.objects.all()
+    serializer_class = serializers.CommentSerializer
+    list_roles = ADMIN_ONLY
+    update_roles = ALL_ROLES
+    delete_roles = ALL_ROLES
+    malformed_id_status = 404
+
+    def has_row_access(self, user, row):
+        if user.role == ADMIN:
+            return True
+        task = Task.objects.filter(pk=row.object_id).only("project_id").first()
+        if task is None or not is_team_member(user, task.project_id):
+            return False
+        if self.action == "retrieve":
+            author_role = row.person.role
+            if user.role == "client":
+                return author_role == "client"
+            return user.role in STAFF_ROLES | {SUPERVISOR} or author_role != "client"
+        if user.role == MANAGER:
+            return True
+        return row.person_id == user.pk
+
+    def perform_update(self, serializer):
+        serializer.save(editor=self.request.user)
+
+    def perform_create(self, serializer):
+        if "person" not in serializer.validated_data:
+            raise ValidationError({"person_id": ["this field is required."]})
+        serializer.save()

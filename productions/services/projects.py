@@ -3,8 +3,9 @@
 import logging
 
 from django.db import transaction
+from rest_framework.exceptions import ValidationError
 
-from productions.models import Entity, EntityType, ProjectStatus
+from productions.models import Comment, Entity, EntityType, ProjectStatus
 
 logger = logging.getLogger("productions.projects")
 
@@ -58,3 +59,24 @@ def project_update(*, serializer, updated_by=None):
     ensure_first_episode(project, updated_by)
     logger.info("Project %s updated by %s", project.pk, getattr(updated_by, "pk", None))
     return project
+
+
+@transaction.atomic
+def project_delete(*, project, force=False):
+    """Delete a closed project; with `force`, everything in it goes too."""
+    if project.project_status_id and project.project_status.name == OPEN_STATUS:
+        raise ValidationError({"project_status_id": ["only closed projects can be deleted: close it first."]})
+    if not force and (project.entities.exists() or project.tasks.exists()):
+        raise ValidationError(
+            {"force": ["the project still has entities or tasks: delete them first or use force=true."]}
+        )
+    task_ids = list(project.tasks.values_list("pk", flat=True))
+    Comment.objects.filter(object_id__in=task_ids).delete()
+    project.tasks.all().delete()
+    # Children first, since an entity's parent is a foreign key.
+    for _ in range(4):
+        project.entities.filter(children__isnull=True).delete()
+    project.entities.all().delete()
+    project_id = project.pk
+    project.delete()
+    logger.info("Project %s deleted (force=%s)", project_id, force)

@@ -1,0 +1,422 @@
+"""Django admin for projects, entities, tasks, comments and their reference tables.
+
+As on the /data API, admins and production managers may change projects,
+entities and tasks, while only admins may change the reference tables
+(statuses, entity types, task types) and comments.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+
+from accounts.admin import METADATA_FIELDS, METADATA_FIELDSET, KitsuModelAdmin, KitsuTabularInline
+from kitsu_project.api.permissions import STAFF_ROLES
+from productions.models import (
+    Comment,
+    Entity,
+    EntityType,
+    Project,
+    ProjectAssetTypeLink,
+    ProjectPersonLink,
+    ProjectStatus,
+    ProjectTaskStatusLink,
+    ProjectTaskTypeLink,
+    Task,
+    TaskPersonLink,
+    TaskStatus,
+    TaskType,
+    TaskTypeAssetTypeLink,
+)
+from productions.services.projects import default_project_status, ensure_first_episode
+
+# ---- reference tables ------------------------------------------------------
+
+
+@admin.register(ProjectStatus)
+class ProjectStatusAdmin(KitsuModelAdmin):
+    list_display = ("name", "color", "updated_at")
+    search_fields = ("name",)
+
+
+class TaskTypeAssetTypeLinkInline(KitsuTabularInline):
+    model = TaskTypeAssetTypeLink
+    autocomplete_fields = ("task_type",)
+    verbose_name = "task type"
+    verbose_name_plural = "task types"
+
+
+@admin.register(EntityType)
+class EntityTypeAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "is_asset_type", "archived", "updated_at")
+    list_filter = ("archived",)
+    search_fields = ("name", "short_name")
+    inlines = (TaskTypeAssetTypeLinkInline,)
+
+    @admin.display(description="Asset type", boolean=True)
+    def is_asset_type(self, entity_type):
+        return entity_type.is_asset_type
+
+
+@admin.register(TaskType)
+class TaskTypeAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "for_entity", "department", "priority", "allow_timelog", "archived")
+    list_select_related = ("department",)
+    list_filter = ("for_entity", "department", "allow_timelog", "archived")
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("department",)
+
+
+@admin.register(TaskStatus)
+class TaskStatusAdmin(KitsuModelAdmin):
+    list_display = (
+        "name",
+        "short_name",
+        "color",
+        "priority",
+        "is_default",
+        "is_done",
+        "is_wip",
+        "is_retake",
+        "is_feedback_request",
+        "is_artist_allowed",
+        "is_client_allowed",
+        "archived",
+    )
+    list_filter = (
+        "is_default",
+        "is_done",
+        "is_wip",
+        "is_retake",
+        "is_feedback_request",
+        "is_artist_allowed",
+        "is_client_allowed",
+        "for_concept",
+        "archived",
+    )
+    search_fields = ("name", "short_name")
+
+
+# ---- projects --------------------------------------------------------------
+
+
+class ProjectPersonLinkInline(KitsuTabularInline):
+    model = ProjectPersonLink
+    write_roles = STAFF_ROLES
+    autocomplete_fields = ("person",)
+    verbose_name = "team member"
+    verbose_name_plural = "team"
+
+
+class ProjectAssetTypeLinkInline(KitsuTabularInline):
+    model = ProjectAssetTypeLink
+    write_roles = STAFF_ROLES
+    autocomplete_fields = ("asset_type",)
+    verbose_name = "asset type"
+    verbose_name_plural = "asset types"
+
+
+class ProjectTaskTypeLinkInline(KitsuTabularInline):
+    model = ProjectTaskTypeLink
+    write_roles = STAFF_ROLES
+    fields = ("task_type", "priority")
+    autocomplete_fields = ("task_type",)
+    ordering = ("priority",)
+    verbose_name = "task type"
+    verbose_name_plural = "task types"
+
+
+class ProjectTaskStatusLinkInline(KitsuTabularInline):
+    model = ProjectTaskStatusLink
+    write_roles = STAFF_ROLES
+    fields = ("task_status", "priority", "roles_for_board")
+    autocomplete_fields = ("task_status",)
+    ordering = ("priority",)
+    verbose_name = "task status"
+    verbose_name_plural = "task statuses"
+
+
+@admin.register(Project)
+class ProjectAdmin(KitsuModelAdmin):
+    write_roles = STAFF_ROLES
+    list_display = (
+        "name",
+        "code",
+        "project_status",
+        "production_type",
+        "production_style",
+        "start_date",
+        "end_date",
+        "updated_at",
+    )
+    list_select_related = ("project_status",)
+    list_filter = ("project_status", "production_type", "production_style")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("project_status",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "code",
+                    "project_status",
+                    "production_type",
+                    "production_style",
+                    "description",
+                    "homepage",
+                )
+            },
+        ),
+        (
+            "Schedule",
+            {"fields": ("start_date", "end_date", "man_days", "nb_episodes", "episode_span", "max_retakes")},
+        ),
+        (
+            "Video",
+            {
+                "fields": (
+                    "fps",
+                    "ratio",
+                    "resolution",
+                    "hd_bitrate_compression",
+                    "ld_bitrate_compression",
+                    "default_preview_background_file_id",
+                )
+            },
+        ),
+        (
+            "Options",
+            {
+                "fields": (
+                    "is_clients_isolated",
+                    "is_preview_download_allowed",
+                    "is_set_preview_automated",
+                    "is_publish_default_for_artists",
+                    "has_avatar",
+                )
+            },
+        ),
+        (
+            "Other",
+            {"fields": ("file_tree", "data", "shotgun_id", "from_schedule_version_id"), "classes": ("collapse",)},
+        ),
+        METADATA_FIELDSET,
+    )
+    inlines = (
+        ProjectPersonLinkInline,
+        ProjectAssetTypeLinkInline,
+        ProjectTaskTypeLinkInline,
+        ProjectTaskStatusLinkInline,
+    )
+
+    def save_model(self, request, obj, form, change):
+        # Same defaults as a project created through the API.
+        if not change and obj.project_status_id is None:
+            obj.project_status = default_project_status()
+        super().save_model(request, obj, form, change)
+        ensure_first_episode(obj, request.user)
+
+
+# ---- entities --------------------------------------------------------------
+
+
+class EntityAdminForm(forms.ModelForm):
+    # No Meta: EntityAdmin.get_form sets the model and the fields from its fieldsets.
+
+    def clean(self):
+        cleaned_data = super().clean()
+        project = cleaned_data.get("project")
+        parent = cleaned_data.get("parent")
+        if project is not None and parent is not None and parent.project_id != project.pk:
+            self.add_error("parent", f"The parent {parent.name} belongs to another project.")
+        return cleaned_data
+
+
+@admin.register(Entity)
+class EntityAdmin(KitsuModelAdmin):
+    form = EntityAdminForm
+    write_roles = STAFF_ROLES
+    list_display = ("name", "entity_type", "project", "parent", "status", "canceled", "nb_frames", "updated_at")
+    list_select_related = ("project", "entity_type", "parent")
+    list_filter = ("project", "entity_type", "status", "canceled", "is_shared")
+    search_fields = ("name", "code", "project__name")
+    search_help_text = "Search by name, code or project name, or paste an entity id."
+    autocomplete_fields = ("project", "entity_type", "parent", "source", "ready_for", "created_by")
+    fieldsets = (
+        (None, {"fields": ("name", "code", "project", "entity_type", "parent", "status", "canceled", "description")}),
+        (
+            "Production",
+            {"fields": ("nb_frames", "ready_for", "is_casting_standby", "is_shared", "nb_entities_out", "source")},
+        ),
+        (
+            "Other",
+            {"fields": ("created_by", "preview_file_id", "shotgun_id", "data"), "classes": ("collapse",)},
+        ),
+        METADATA_FIELDSET,
+    )
+
+
+# ---- tasks -----------------------------------------------------------------
+
+
+class TaskPersonLinkInline(KitsuTabularInline):
+    model = TaskPersonLink
+    write_roles = STAFF_ROLES
+    autocomplete_fields = ("person",)
+    verbose_name = "assignee"
+    verbose_name_plural = "assignees"
+
+
+class TaskAdminForm(forms.ModelForm):
+    # No Meta: TaskAdmin.get_form sets the model and the fields from its fieldsets.
+
+    def clean(self):
+        cleaned_data = super().clean()
+        project = cleaned_data.get("project")
+        entity = cleaned_data.get("entity")
+        if project is not None and entity is not None and entity.project_id != project.pk:
+            self.add_error("entity", f"The entity {entity.name} belongs to another project.")
+        return cleaned_data
+
+
+@admin.register(Task)
+class TaskAdmin(KitsuModelAdmin):
+    form = TaskAdminForm
+    write_roles = STAFF_ROLES
+    list_display = (
+        "name",
+        "entity",
+        "task_type",
+        "task_status",
+        "project",
+        "assignee_names",
+        "priority",
+        "due_date",
+        "updated_at",
+    )
+    list_select_related = ("project", "entity", "task_type", "task_status")
+    list_filter = ("project", "task_type", "task_status", "entity__entity_type")
+    search_fields = ("name", "entity__name", "project__name", "assignees__first_name", "assignees__last_name")
+    search_help_text = "Search by task, entity, project or assignee name, or paste a task id."
+    autocomplete_fields = ("project", "entity", "task_type", "task_status", "assigner")
+    fieldsets = (
+        (None, {"fields": ("name", "project", "entity", "task_type", "task_status", "assigner", "description")}),
+        (
+            "Schedule",
+            {
+                "fields": (
+                    "priority",
+                    "difficulty",
+                    "estimation",
+                    "duration",
+                    "start_date",
+                    "due_date",
+                    "real_start_date",
+                    "end_date",
+                    "done_date",
+                )
+            },
+        ),
+        (
+            "Progress",
+            {
+                "fields": (
+                    "completion_rate",
+                    "retake_count",
+                    "nb_assets_ready",
+                    "nb_drawings",
+                    "sort_order",
+                    "last_comment_date",
+                    "last_preview_file_id",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        ("Other", {"fields": ("shotgun_id", "data"), "classes": ("collapse",)}),
+        METADATA_FIELDSET,
+    )
+    inlines = (TaskPersonLinkInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("assignees")
+
+    @admin.display(description="Assignees")
+    def assignee_names(self, task):
+        return ", ".join(person.full_name for person in task.assignees.all())
+
+
+# ---- comments --------------------------------------------------------------
+
+
+class CommentAdminForm(forms.ModelForm):
+    # No Meta: CommentAdmin.get_form sets the model and the fields from its fieldsets.
+
+    def clean(self):
+        cleaned_data = super().clean()
+        object_id = cleaned_data.get("object_id")
+        if cleaned_data.get("object_type") == "Task" and object_id and not Task.objects.filter(pk=object_id).exists():
+            self.add_error("object_id", f"No task has the id {object_id}.")
+        return cleaned_data
+
+
+@admin.register(Comment)
+class CommentAdmin(KitsuModelAdmin):
+    form = CommentAdminForm
+    list_display = ("short_text", "task_label", "task_status", "person", "pinned", "created_at")
+    list_select_related = ("task_status", "person")
+    list_filter = ("task_status", ("person", admin.RelatedOnlyFieldListFilter), "pinned", "object_type")
+    search_fields = ("text", "person__first_name", "person__last_name")
+    uuid_search_fields = ("pk", "object_id")
+    search_help_text = "Search by text or author name, or paste a comment id or a task id."
+    autocomplete_fields = (
+        "task_status",
+        "person",
+        "editor",
+        "mentions",
+        "department_mentions",
+        "acknowledgements",
+    )
+    fieldsets = (
+        (None, {"fields": ("object_type", "object_id", "task_label", "person", "task_status", "text", "pinned")}),
+        (
+            "Mentions",
+            {"fields": ("mentions", "department_mentions", "acknowledgements"), "classes": ("collapse",)},
+        ),
+        (
+            "Other",
+            {
+                "fields": ("editor", "checklist", "replies", "links", "preview_file_id", "shotgun_id", "data"),
+                "classes": ("collapse",),
+            },
+        ),
+        METADATA_FIELDSET,
+    )
+    readonly_fields = (*METADATA_FIELDS, "task_label")
+
+    def get_queryset(self, request):
+        # Comment.object_id is no foreign key, so the task's names come from subqueries,
+        # one per column and not one per row.
+        tasks = Task.objects.filter(pk=OuterRef("object_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                task_project_name=Subquery(tasks.values("project__name")[:1]),
+                task_entity_name=Subquery(tasks.values("entity__name")[:1]),
+                task_type_name=Subquery(tasks.values("task_type__name")[:1]),
+            )
+        )
+
+    @admin.display(description="Text")
+    def short_text(self, comment):
+        text = comment.text or ""
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @admin.display(description="Task", ordering="task_entity_name")
+    def task_label(self, comment):
+        if comment.object_id is None:
+            return "-"
+        entity_name = getattr(comment, "task_entity_name", None)
+        if entity_name is None:
+            return f"{comment.object_type} {comment.object_id}"
+        return f"{comment.task_project_name} / {entity_name} / {comment.task_type_name}"
