@@ -1,5 +1,6 @@
 """The /auth routes: login, who am I, token refresh and logout."""
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -11,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from accounts.api.viewsets import ORGANISATION_SECRET_KEYS
+from accounts.authentication import KitsuJWTAuthentication
 from accounts.models import Organisation, Person
-from accounts.services.auth import LoginFailed, person_log_in
+from accounts.services.auth import REASON_INACTIVE, REASON_TOO_MANY_ATTEMPTS, LoginFailed, person_log_in
 from accounts.tokens import KitsuAccessToken, KitsuRefreshToken
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.serialization import serialize_row
@@ -20,10 +23,28 @@ from kitsu_project.api.serialization import serialize_row
 logger = logging.getLogger("accounts.auth")
 
 
+def is_ip_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def client_ip(request):
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
+    """Return the caller's address: X-Real-IP, else the first X-Forwarded-For entry, else the peer.
+
+    A header value that is not an IP address is ignored, so a client cannot
+    store arbitrary text (or overflow the login log column) through it.
+    """
+    candidates = (
+        request.META.get("HTTP_X_REAL_IP", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0],
+    )
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if candidate and is_ip_address(candidate):
+            return candidate
     return request.META.get("REMOTE_ADDR")
 
 
@@ -48,6 +69,12 @@ def set_token_cookies(response, *, access=None, refresh=None):
 
 def serialize_person_with_departments(person):
     return serialize_row(person, relations=True)
+
+
+def serialize_organisation_for(person):
+    """Return the organisation row; the chat tokens are secrets that only admins see."""
+    exclude = () if person.role == "admin" else ORGANISATION_SECRET_KEYS
+    return serialize_row(Organisation.get_default(), exclude=exclude)
 
 
 LoginRequest = inline_serializer(
@@ -80,14 +107,11 @@ class LoginView(APIView):
                 login=str(login), password=str(password), ip_address=client_ip(request), origin=origin
             )
         except LoginFailed as failure:
-            return Response(
-                {"login": False, "error": True, "message": failure.message, "reason": failure.reason},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return self.failure_response(request, failure)
 
         body = {
             "user": serialize_person_with_departments(result.person),
-            "organisation": serialize_row(Organisation.get_default()),
+            "organisation": serialize_organisation_for(result.person),
             "login": True,
             "access_token": result.access_token,
             "refresh_token": result.refresh_token,
@@ -95,6 +119,16 @@ class LoginView(APIView):
         response = Response(body)
         set_token_cookies(response, access=result.access_token, refresh=result.refresh_token)
         return response
+
+    def failure_response(self, request, failure):
+        body = {"login": False, "error": True, "message": failure.message, "reason": failure.reason}
+        if failure.reason == REASON_TOO_MANY_ATTEMPTS:
+            # The Kitsu web UI reads this key (with the reference's spelling) to explain the pause.
+            body["too_many_failed_login_attemps"] = True
+        if failure.reason == REASON_INACTIVE:
+            headers = {"WWW-Authenticate": KitsuJWTAuthentication().authenticate_header(request)}
+            return Response(body, status=status.HTTP_401_UNAUTHORIZED, headers=headers)
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 class AuthenticatedView(APIView):
@@ -106,7 +140,7 @@ class AuthenticatedView(APIView):
             {
                 "authenticated": True,
                 "user": serialize_person_with_departments(request.user),
-                "organisation": serialize_row(Organisation.get_default()),
+                "organisation": serialize_organisation_for(request.user),
             }
         )
 
@@ -135,6 +169,10 @@ class RefreshTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        # With no authentication class, DRF would turn AuthenticationFailed into a 403.
+        return KitsuJWTAuthentication().authenticate_header(request)
 
     @extend_schema(responses={200: dict, 401: dict})
     def get(self, request):

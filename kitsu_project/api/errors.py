@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 logger = logging.getLogger("kitsu_project.api")
 
@@ -39,7 +40,7 @@ def validation_message(detail):
     problems = list(_flatten(detail))
     if not problems:
         return "Invalid input."
-    return "; ".join(f"{field}: {message}" if field else message for field, message in problems)
+    return " ".join(f"{field}: {message}" if field else message for field, message in problems)
 
 
 def exception_handler(exc, context):
@@ -54,8 +55,11 @@ def exception_handler(exc, context):
         message = "This row is still used by other rows ({}); remove them first or use force=true.".format(
             ", ".join(names) or "linked data"
         )
+        set_rollback()
         return Response(error_body(message), status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, IntegrityError):
+        # The failed statement aborted the transaction: roll it back before answering.
+        set_rollback()
         logger.warning("Integrity error on %s: %s", context["request"].path, exc)
         return Response(
             error_body("The request conflicts with existing data (a duplicate or a missing linked row)."),

@@ -8,15 +8,30 @@ ProjectStatusSerializer = serializer_for(ProjectStatus)
 EntitySerializer = serializer_for(Entity, read_only=("nb_entities_out", "created_by"))
 TaskStatusSerializer = serializer_for(TaskStatus)
 CommentSerializer = serializer_for(Comment, read_only=("editor",))
-TaskSerializer = serializer_for(
-    Task,
-    extra_kwargs={
-        "project": {"required": False},
-        "task_status": {"required": False},
-        "entity": {"required": True},
-        "task_type": {"required": True},
-    },
-)
+
+
+class TaskSerializer(
+    serializer_for(
+        Task,
+        extra_kwargs={
+            "project": {"required": False},
+            "task_status": {"required": False},
+            "entity": {"required": True},
+            "task_type": {"required": True},
+        },
+    )
+):
+    """A task; the project and status may be left out and are filled in by `task_create`.
+
+    The uniqueness of (name, project, task type, entity) is left to the database,
+    because DRF's check would make the project and the status required.
+    """
+
+    def get_validators(self):
+        return []
+
+    def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
+        return extra_kwargs, {}
 
 
 class ProjectSerializer(serializer_for(Project)):
