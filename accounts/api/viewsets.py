@@ -75,7 +75,13 @@ class PersonViewSet(KitsuModelViewSet):
     def shows_full_rows(self, user):
         if user.role == ADMIN:
             return True
+        # Non-admins only ever update their own row, and see all of it in the answer.
+        if self.action in ("update", "partial_update"):
+            return True
         return self.action != "list" and user.role == MANAGER
+
+    def wants_relations(self):
+        return self.action in ("create", "update", "partial_update") or super().wants_relations()
 
     def get_hidden_fields(self, user):
         if self.shows_full_rows(user):

@@ -71,9 +71,12 @@ def exception_handler(exc, context):
         return None
 
     if isinstance(exc, exceptions.ValidationError):
-        response.data = error_body(validation_message(exc.detail), errors=exc.detail)
+        response.data = error_body(validation_message(exc.detail), errors=exc.detail, data=None)
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = error_body(str(response.data["detail"]))
+        if response.status_code == status.HTTP_401_UNAUTHORIZED:
+            # Clients written against the reference read token errors from "msg".
+            response.data["msg"] = response.data["message"]
     return response
 
 
