@@ -39,3 +39,12 @@ def vendor_has_task_in_project(user, project_field="project"):
 
 def is_vendor(user):
     return user.role == VENDOR
+
+
+def can_read_entity_row(user, project_id, entity_id):
+    """Team members read an entity or task; a vendor also needs a task assigned on that entity."""
+    if not is_team_member(user, project_id):
+        return False
+    if is_vendor(user):
+        return TaskPersonLink.objects.filter(person=user, task__entity_id=entity_id).exists()
+    return True

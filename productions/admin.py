@@ -1,16 +1,22 @@
 """Django admin for projects, entities, tasks, comments and their reference tables.
 
-As on the /data API, admins and production managers may change projects,
-entities and tasks, while only admins may change the reference tables
-(statuses, entity types, task types) and comments.
+Access follows the /data API: admins change every row. Production managers
+see and change the projects, entities and tasks of the projects whose team
+they are in, and see the comments on those tasks. Only admins add or delete
+projects and change the reference tables (statuses, entity types, task types)
+and comments.
+
+Comment.object_id is no foreign key, so deleting tasks here also deletes their
+comments explicitly.
 """
 
 from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
-from accounts.admin import METADATA_FIELDS, METADATA_FIELDSET, KitsuModelAdmin, KitsuTabularInline
-from kitsu_project.api.permissions import STAFF_ROLES
+from accounts.admin import METADATA_FIELDS, METADATA_FIELDSET, KitsuModelAdmin, KitsuTabularInline, has_role
+from kitsu_project.api.permissions import ADMIN_ONLY, STAFF_ROLES
+from productions.access import in_team
 from productions.models import (
     Comment,
     Entity,
@@ -27,7 +33,30 @@ from productions.models import (
     TaskType,
     TaskTypeAssetTypeLink,
 )
-from productions.services.projects import default_project_status, ensure_first_episode
+from productions.services.projects import OPEN_STATUS, default_project_status, ensure_first_episode
+
+# Path from each production model to its project, for the team checks of managers.
+PROJECT_PATHS = {Project: "pk", Entity: "project", Task: "project"}
+
+
+def team_rows(model, user):
+    """Return the rows of `model` in the projects whose team holds `user`."""
+    return model._default_manager.filter(in_team(user, PROJECT_PATHS[model]))
+
+
+def entity_tree_ids(entities):
+    """Return the ids of `entities` and of all their descendants, which a delete cascades to."""
+    found = set(entities.values_list("pk", flat=True))
+    level = found
+    while level:
+        level = set(Entity.objects.filter(parent__in=level).exclude(pk__in=found).values_list("pk", flat=True))
+        found |= level
+    return found
+
+
+def task_comments(tasks):
+    return Comment.objects.filter(object_id__in=tasks.values("pk"))
+
 
 # ---- reference tables ------------------------------------------------------
 
@@ -95,6 +124,33 @@ class TaskStatusAdmin(KitsuModelAdmin):
     )
     search_fields = ("name", "short_name")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_default:
+            # As on the API: one default status for concepts, one for the rest.
+            others = TaskStatus.objects.filter(is_default=True, for_concept=obj.for_concept).exclude(pk=obj.pk)
+            others.update(is_default=False)
+
+
+class TeamScopedAdmin(KitsuModelAdmin):
+    """Admin of the rows of a project: managers reach only the rows of the projects whose team holds them.
+
+    Foreign keys to projects, entities and tasks offer a manager the same rows only.
+    """
+
+    write_roles = STAFF_ROLES
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if has_role(request, ADMIN_ONLY):
+            return queryset
+        return queryset.filter(in_team(request.user, PROJECT_PATHS[self.model]))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in PROJECT_PATHS and not has_role(request, ADMIN_ONLY):
+            kwargs["queryset"] = team_rows(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 # ---- projects --------------------------------------------------------------
 
@@ -136,8 +192,7 @@ class ProjectTaskStatusLinkInline(KitsuTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(KitsuModelAdmin):
-    write_roles = STAFF_ROLES
+class ProjectAdmin(TeamScopedAdmin):
     list_display = (
         "name",
         "code",
@@ -209,12 +264,45 @@ class ProjectAdmin(KitsuModelAdmin):
         ProjectTaskStatusLinkInline,
     )
 
+    def has_add_permission(self, request):
+        return has_role(request, ADMIN_ONLY)
+
+    def has_delete_permission(self, request, obj=None):
+        # As on the API: only admins delete projects, and only closed ones.
+        return has_role(request, ADMIN_ONLY) and not (obj is not None and self.is_open(obj))
+
+    @staticmethod
+    def is_open(project):
+        return project.project_status_id is not None and project.project_status.name == OPEN_STATUS
+
     def save_model(self, request, obj, form, change):
         # Same defaults as a project created through the API.
         if not change and obj.project_status_id is None:
             obj.project_status = default_project_status()
         super().save_model(request, obj, form, change)
         ensure_first_episode(obj, request.user)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        projects = Project.objects.filter(pk__in=[project.pk for project in objs])
+        open_names = list(projects.filter(project_status__name=OPEN_STATUS).values_list("name", flat=True))
+        if open_names:
+            # has_delete_permission refuses open projects, which the admin reports as a missing
+            # permission: name the reason instead.
+            perms_needed = perms_needed - {Project._meta.verbose_name}
+            protected = [*protected, *(f"Project {name} is open: close it first." for name in open_names)]
+        comment_count = task_comments(Task.objects.filter(project__in=projects)).count()
+        if comment_count:
+            model_count[Comment._meta.verbose_name_plural] = comment_count
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        task_comments(Task.objects.filter(project=obj)).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        task_comments(Task.objects.filter(project__in=queryset)).delete()
+        super().delete_queryset(request, queryset)
 
 
 # ---- entities --------------------------------------------------------------
@@ -233,12 +321,11 @@ class EntityAdminForm(forms.ModelForm):
 
 
 @admin.register(Entity)
-class EntityAdmin(KitsuModelAdmin):
+class EntityAdmin(TeamScopedAdmin):
     form = EntityAdminForm
-    write_roles = STAFF_ROLES
     list_display = ("name", "entity_type", "project", "parent", "status", "canceled", "nb_frames", "updated_at")
     list_select_related = ("project", "entity_type", "parent")
-    list_filter = ("project", "entity_type", "status", "canceled", "is_shared")
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "entity_type", "status", "canceled", "is_shared")
     search_fields = ("name", "code", "project__name")
     search_help_text = "Search by name, code or project name, or paste an entity id."
     autocomplete_fields = ("project", "entity_type", "parent", "source", "ready_for", "created_by")
@@ -254,6 +341,31 @@ class EntityAdmin(KitsuModelAdmin):
         ),
         METADATA_FIELDSET,
     )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def tasks_under(entities):
+        return Task.objects.filter(entity__in=entity_tree_ids(entities))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        entities = Entity.objects.filter(pk__in=[entity.pk for entity in objs])
+        comment_count = task_comments(self.tasks_under(entities)).count()
+        if comment_count:
+            model_count[Comment._meta.verbose_name_plural] = comment_count
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        task_comments(self.tasks_under(Entity.objects.filter(pk=obj.pk))).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        task_comments(self.tasks_under(queryset)).delete()
+        super().delete_queryset(request, queryset)
 
 
 # ---- tasks -----------------------------------------------------------------
@@ -274,15 +386,21 @@ class TaskAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         project = cleaned_data.get("project")
         entity = cleaned_data.get("entity")
-        if project is not None and entity is not None and entity.project_id != project.pk:
+        task_type = cleaned_data.get("task_type")
+        if entity is None:
+            return cleaned_data
+        if project is not None and entity.project_id != project.pk:
             self.add_error("entity", f"The entity {entity.name} belongs to another project.")
+        # As on the API: a task type is meant for one kind of entity (Asset, Shot...).
+        kind = entity.get_instance_kitsu_type()
+        if task_type is not None and (task_type.for_entity or "Asset") != kind:
+            self.add_error("task_type", f"The task type {task_type} is not meant for {kind} entities.")
         return cleaned_data
 
 
 @admin.register(Task)
-class TaskAdmin(KitsuModelAdmin):
+class TaskAdmin(TeamScopedAdmin):
     form = TaskAdminForm
-    write_roles = STAFF_ROLES
     list_display = (
         "name",
         "entity",
@@ -295,7 +413,7 @@ class TaskAdmin(KitsuModelAdmin):
         "updated_at",
     )
     list_select_related = ("project", "entity", "task_type", "task_status")
-    list_filter = ("project", "task_type", "task_status", "entity__entity_type")
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "task_type", "task_status", "entity__entity_type")
     search_fields = ("name", "entity__name", "project__name", "assignees__first_name", "assignees__last_name")
     search_help_text = "Search by task, entity, project or assignee name, or paste a task id."
     autocomplete_fields = ("project", "entity", "task_type", "task_status", "assigner")
@@ -343,6 +461,21 @@ class TaskAdmin(KitsuModelAdmin):
     @admin.display(description="Assignees")
     def assignee_names(self, task):
         return ", ".join(person.full_name for person in task.assignees.all())
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        comment_count = task_comments(Task.objects.filter(pk__in=[task.pk for task in objs])).count()
+        if comment_count:
+            model_count[Comment._meta.verbose_name_plural] = comment_count
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        task_comments(Task.objects.filter(pk=obj.pk)).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        task_comments(queryset).delete()
+        super().delete_queryset(request, queryset)
 
 
 # ---- comments --------------------------------------------------------------
@@ -394,17 +527,15 @@ class CommentAdmin(KitsuModelAdmin):
     readonly_fields = (*METADATA_FIELDS, "task_label")
 
     def get_queryset(self, request):
-        # Comment.object_id is no foreign key, so the task's names come from subqueries,
-        # one per column and not one per row.
+        queryset = super().get_queryset(request)
+        if not has_role(request, ADMIN_ONLY):
+            queryset = queryset.filter(object_id__in=team_rows(Task, request.user).values("pk"))
+        # The task's names come from subqueries, one per column and not one per row.
         tasks = Task.objects.filter(pk=OuterRef("object_id"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                task_project_name=Subquery(tasks.values("project__name")[:1]),
-                task_entity_name=Subquery(tasks.values("entity__name")[:1]),
-                task_type_name=Subquery(tasks.values("task_type__name")[:1]),
-            )
+        return queryset.annotate(
+            task_project_name=Subquery(tasks.values("project__name")[:1]),
+            task_entity_name=Subquery(tasks.values("entity__name")[:1]),
+            task_type_name=Subquery(tasks.values("task_type__name")[:1]),
         )
 
     @admin.display(description="Text")

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, ALL_ROLES, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.viewsets import KitsuModelViewSet
 from productions.access import (
+    can_read_entity_row,
     can_read_project_row,
     in_open_project_team,
     is_project_manager,
@@ -107,11 +108,9 @@ class EntityViewSet(KitsuModelViewSet):
     def has_row_access(self, user, row):
         if user.role == ADMIN:
             return True
-        member = is_team_member(user, row.project_id)
         if self.action == "retrieve":
-            if is_vendor(user):
-                return member and TaskPersonLink.objects.filter(person=user, task__entity=row).exists()
-            return member
+            return can_read_entity_row(user, row.project_id, row.pk)
+        member = is_team_member(user, row.project_id)
         if self.action == "destroy":
             return row.created_by_id == user.pk or (user.role == MANAGER and member)
         # Update: managers and the creator change anything, supervisors only `data`.
@@ -166,11 +165,9 @@ class TaskViewSet(KitsuModelViewSet):
     def has_row_access(self, user, row):
         if user.role == ADMIN:
             return True
-        member = is_team_member(user, row.project_id)
         if self.action == "retrieve":
-            if is_vendor(user):
-                return member and TaskPersonLink.objects.filter(person=user, task__entity_id=row.entity_id).exists()
-            return member
+            return can_read_entity_row(user, row.project_id, row.entity_id)
+        member = is_team_member(user, row.project_id)
         if user.role == MANAGER:
             return member
         # Supervisors of the team may change the planning columns only.
