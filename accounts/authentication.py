@@ -31,16 +31,18 @@ def origin_is_trusted(request):
 
 
 class KitsuJWTAuthentication(JWTAuthentication):
-    """Read the token from `Authorization: Bearer ...`, or else from the access cookie."""
+    """Read the token from `Authorization: Bearer ...`, or else from the access cookie.
+
+    An Authorization header of another scheme (such as a proxy's Basic
+    credentials) does not hide the cookie.
+    """
 
     def authenticate(self, request):
         header = self.get_header(request)
-        if header is not None:
-            raw_token = self.get_raw_token(header)
-            from_cookie = False
-        else:
+        raw_token = self.get_raw_token(header) if header is not None else None
+        from_cookie = raw_token is None
+        if from_cookie:
             raw_token = request.COOKIES.get(settings.KITSU_ACCESS_COOKIE)
-            from_cookie = True
         if not raw_token:
             return None
 

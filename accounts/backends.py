@@ -1,5 +1,4 @@
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 from accounts.models import Person
 
@@ -8,12 +7,9 @@ def find_person_by_login(login):
     """Return the non-bot person whose email (any case) or desktop login is `login`, or None."""
     if not login:
         return None
-    return (
-        Person.objects.filter(is_bot=False)
-        .filter(Q(email__iexact=login) | Q(desktop_login=login))
-        .order_by("-email")
-        .first()
-    )
+    humans = Person.objects.filter(is_bot=False)
+    # An email match wins over another person's desktop login that happens to equal it.
+    return humans.filter(email__iexact=login).first() or humans.filter(desktop_login=login).first()
 
 
 class EmailOrDesktopLoginBackend(ModelBackend):

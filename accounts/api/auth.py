@@ -18,6 +18,7 @@ from accounts.models import Organisation, Person
 from accounts.services.auth import REASON_INACTIVE, REASON_TOO_MANY_ATTEMPTS, LoginFailed, person_log_in
 from accounts.tokens import KitsuAccessToken, KitsuRefreshToken
 from kitsu_project.api.errors import error_body
+from kitsu_project.api.permissions import is_admin
 from kitsu_project.api.serialization import serialize_row
 
 logger = logging.getLogger("accounts.auth")
@@ -72,8 +73,8 @@ def serialize_person_with_departments(person):
 
 
 def serialize_organisation_for(person):
-    """Return the organisation row; the chat tokens are secrets that only admins see."""
-    exclude = () if person.role == "admin" else ORGANISATION_SECRET_KEYS
+    """Serialize the organisation, without its chat tokens unless `person` is an admin."""
+    exclude = () if is_admin(person) else ORGANISATION_SECRET_KEYS
     return serialize_row(Organisation.get_default(), exclude=exclude)
 
 
@@ -123,7 +124,7 @@ class LoginView(APIView):
     def failure_response(self, request, failure):
         body = {"login": False, "error": True, "message": failure.message, "reason": failure.reason}
         if failure.reason == REASON_TOO_MANY_ATTEMPTS:
-            # The Kitsu web UI reads this key (with the reference's spelling) to explain the pause.
+            # The Kitsu web UI's login client reads this key, spelt as the reference spells it.
             body["too_many_failed_login_attemps"] = True
         if failure.reason == REASON_INACTIVE:
             headers = {"WWW-Authenticate": KitsuJWTAuthentication().authenticate_header(request)}

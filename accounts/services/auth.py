@@ -54,6 +54,8 @@ def person_log_in(*, login, password, ip_address=None, origin="script"):
     now = timezone.now()
     person = find_person_by_login(login)
     if person is None:
+        # Hash anyway, so the answer takes as long as for a real account.
+        Person().set_password(password or "")
         logger.warning("Login refused: no person matches the login sent from %s", ip_address)
         raise LoginFailed(REASON_WRONG_CREDENTIALS, "Login failed: wrong email or password.")
 
@@ -74,9 +76,8 @@ def person_log_in(*, login, password, ip_address=None, origin="script"):
         raise LoginFailed(REASON_INACTIVE, "Login failed: this account is inactive.")
 
     with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(login_failed_attemps=0, last_presence=now.date())
+        Person.objects.filter(pk=person.pk).update(login_failed_attemps=0)
         person.login_failed_attemps = 0
-        person.last_presence = now.date()
         LoginLog.objects.create(person=person, ip_address=ip_address, origin=origin)
         access, refresh = issue_tokens(person)
     logger.info("Person %s logged in from %s (%s)", person.pk, ip_address, origin)

@@ -1,5 +1,6 @@
 """Server information routes: version, public configuration, health and statistics."""
 
+import datetime
 import logging
 import time
 
@@ -119,15 +120,16 @@ class StatusResourcesView(PublicView):
     @extend_schema(responses={200: dict})
     def get(self, request):
         memory = psutil.virtual_memory()
-        disk = psutil.disk_usage(str(settings.KITSU_FILE_ROOT if settings.KITSU_FILE_ROOT.exists() else "/"))
-        load = psutil.getloadavg()
+        load_1, load_5, load_15 = psutil.getloadavg()
         return Response(
             {
-                "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+                "date": datetime.datetime.now().isoformat(),
                 "cpu": {
-                    "percent": psutil.cpu_percent(interval=None),
-                    "count": psutil.cpu_count(),
-                    "load_average": {"1": load[0], "5": load[1], "15": load[2]},
+                    # interval=None measures since the previous call and returns at once, without the
+                    # reference's 1 s sampling. The first call in a process reports 0.0 for every core.
+                    "percent": psutil.cpu_percent(interval=None, percpu=True),
+                    # The third value is the 15-minute load average, under the reference's "last 10 min" label.
+                    "loadavg": {"last 1 min": load_1, "last 5 min": load_5, "last 10 min": load_15},
                 },
                 "memory": {
                     "total": memory.total,
@@ -135,7 +137,8 @@ class StatusResourcesView(PublicView):
                     "available": memory.available,
                     "percent": memory.percent,
                 },
-                "disk": {"total": disk.total, "used": disk.used, "free": disk.free, "percent": disk.percent},
+                # TODO: count the running Celery jobs. Until then this is always 0.
+                "jobs": {"running_jobs": 0},
             }
         )
 
@@ -153,15 +156,14 @@ class StatsView(APIView):
 
     @extend_schema(responses={200: dict, 403: dict})
     def get(self, request):
-        from accounts.models import Person
-        from productions.models import Comment, Entity, Project, Task
+        from productions.models import Comment
 
         return Response(
             {
-                "projects": Project.objects.count(),
-                "persons": Person.objects.filter(is_bot=False).count(),
-                "entities": Entity.objects.count(),
-                "tasks": Task.objects.count(),
-                "comments": Comment.objects.count(),
+                # TODO: count mp4, png and obj preview files once this server has a preview file table.
+                "number_of_video_previews": 0,
+                "number_of_picture_previews": 0,
+                "number_of_model_previews": 0,
+                "number_of_comments": Comment.objects.count(),
             }
         )

@@ -20,7 +20,14 @@ LOGOUT_URL = "/api/auth/logout"
 REFRESH_URL = "/api/auth/refresh-token"
 ACCESS_COOKIE = "access_token_cookie"
 REFRESH_COOKIE = "refresh_token_cookie"
-PERSON_SECRET_KEYS = ("password", "last_login", "totp_secret", "email_otp_secret", "otp_recovery_codes", "fido_credentials")
+PERSON_SECRET_KEYS = (
+    "password",
+    "last_login",
+    "totp_secret",
+    "email_otp_secret",
+    "otp_recovery_codes",
+    "fido_credentials",
+)
 ORGANISATION_SECRET_KEYS = ("chat_token_slack", "chat_webhook_mattermost", "chat_token_discord")
 
 
@@ -71,6 +78,15 @@ def test_login_email_any_case(api_client, person):
 
 def test_login_by_desktop_login(api_client, person):
     response = log_in(api_client, "jdoe")
+    assert response.status_code == 200
+    assert response.json()["user"]["id"] == str(person.pk)
+
+
+def test_login_email_before_desktop_login(api_client, person):
+    other = PersonFactory(email="zed@example.com", desktop_login=person.email)
+    other.set_password("Other-Password-17")
+    other.save()
+    response = log_in(api_client, person.email)
     assert response.status_code == 200
     assert response.json()["user"]["id"] == str(person.pk)
 
@@ -178,7 +194,7 @@ def test_login_unknown_email(api_client, person):
     assert response.json()["login"] is False
 
 
-def test_login_unknown_and_wrong_password_same_message(api_client, person):
+def test_login_unknown_matches_wrong_password(api_client, person):
     unknown = log_in(api_client, "nobody@example.com").json()
     wrong = log_in(api_client, person.email, "wrong password").json()
     assert unknown == wrong
@@ -228,6 +244,11 @@ def test_login_json_array_body(api_client, person):
     assert "email" in response.json()["message"]
 
 
+def test_login_ignores_stale_cookie(api_client, person):
+    api_client.cookies[ACCESS_COOKIE] = "expired-or-garbage"
+    assert log_in(api_client, person.email).status_code == 200
+
+
 def test_login_get_not_allowed(api_client):
     response = api_client.get(LOGIN_URL)
     assert response.status_code == 405
@@ -258,7 +279,7 @@ def test_login_inactive_wrong_password(api_client):
 
 
 @override_settings(KITSU_MAX_LOGIN_ATTEMPTS=3, KITSU_LOGIN_LOCK_SECONDS=60)
-def test_login_lockout_refuses_right_password(api_client, person):
+def test_lockout_rejects_right_password(api_client, person):
     for _ in range(3):
         log_in(api_client, person.email, "wrong password")
     response = log_in(api_client, person.email)
@@ -333,15 +354,15 @@ def test_login_log_ignores_invalid_forwarded(api_client, person):
     assert LoginLog.objects.get(person=person).ip_address == "10.1.2.3"
 
 
+def test_login_log_real_ip_header(api_client, person):
+    log_in(api_client, person.email, HTTP_X_REAL_IP="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert LoginLog.objects.get(person=person).ip_address == "198.51.100.4"
+
+
 def test_login_failure_writes_no_log(api_client, person):
     log_in(api_client, person.email, "wrong password")
     log_in(api_client, "nobody@example.com")
     assert not LoginLog.objects.exists()
-
-
-def test_login_sets_last_presence(api_client, person):
-    log_in(api_client, person.email)
-    assert Person.objects.get(pk=person.pk).last_presence == timezone.now().date()
 
 
 # Bearer header and cookie authentication
@@ -397,6 +418,13 @@ def test_authenticated_shows_chat_tokens_to_admin():
     assert organisation["chat_token_discord"] == "discord-secret"
 
 
+def test_cookie_used_beside_basic_header(logged_in, person):
+    client, _ = logged_in
+    response = client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION="Basic dXNlcjpwYXNzd29yZA==")
+    assert response.status_code == 200
+    assert response.json()["user"]["id"] == str(person.pk)
+
+
 def test_bearer_wins_over_cookie(logged_in):
     client, _ = logged_in
     other = PersonFactory()
@@ -416,19 +444,19 @@ def create_department(client, **extra):
     return client.post("/api/data/departments", {"name": "Lighting", "color": "#102030"}, format="json", **extra)
 
 
-def test_cookie_write_foreign_origin_refused():
+def test_cookie_write_foreign_origin_rejected():
     response = create_department(cookie_admin_client(), HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
     assert response.json()["error"] is True
     assert response.json()["message"]
 
 
-def test_cookie_write_foreign_referer_refused():
+def test_cookie_write_foreign_referer_rejected():
     response = create_department(cookie_admin_client(), HTTP_REFERER="https://evil.example/page")
     assert response.status_code == 403
 
 
-def test_cookie_write_null_origin_refused():
+def test_cookie_write_null_origin_rejected():
     response = create_department(cookie_admin_client(), HTTP_ORIGIN="null")
     assert response.status_code == 403
 
@@ -450,7 +478,7 @@ def test_cookie_write_trusted_origin_allowed():
 
 
 @pytest.mark.parametrize("method", ["put", "delete"])
-def test_cookie_write_methods_foreign_origin_refused(method):
+def test_cookie_put_delete_foreign_rejected(method):
     client = cookie_admin_client()
     department = DepartmentFactory()
     url = f"/api/data/departments/{department.pk}"
@@ -472,7 +500,7 @@ def test_bearer_write_foreign_origin_allowed(admin_client):
 # Token errors: every one is a 401 JSON error
 
 
-def assert_token_refused(response):
+def assert_token_rejected(response):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"] is True
@@ -492,66 +520,66 @@ def expired_token(person):
 
 
 def test_missing_token(api_client):
-    assert_token_refused(api_client.get(AUTHENTICATED_URL))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL))
 
 
 def test_garbage_token(api_client):
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer("not.a.token")))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer("not.a.token")))
 
 
 def test_garbage_cookie(api_client):
     api_client.cookies[ACCESS_COOKIE] = "garbage"
-    assert_token_refused(api_client.get(AUTHENTICATED_URL))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL))
 
 
 def test_bearer_without_token(api_client):
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION="Bearer"))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION="Bearer"))
 
 
 def test_bearer_with_extra_parts(api_client, person):
     access, _ = issue_tokens(person)
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION=f"Bearer {access} extra"))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION=f"Bearer {access} extra"))
 
 
-def test_other_scheme_refused(api_client, person):
+def test_other_scheme_rejected(api_client, person):
     access, _ = issue_tokens(person)
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION=f"Token {access}"))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, HTTP_AUTHORIZATION=f"Token {access}"))
 
 
 def test_wrong_signature_token(api_client, person):
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer(wrong_signature_token(person))))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(wrong_signature_token(person))))
 
 
 def test_unsigned_token(api_client, person):
     access, _ = issue_tokens(person)
     payload = jwt.decode(str(access), options={"verify_signature": False})
     unsigned = jwt.encode(payload, None, algorithm="none")
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer(unsigned)))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(unsigned)))
 
 
 def test_expired_token(api_client, person):
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer(expired_token(person))))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(expired_token(person))))
 
 
 def test_refresh_token_as_access(api_client, person):
     _, refresh = issue_tokens(person)
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer(refresh)))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(refresh)))
 
 
 def test_refresh_cookie_as_access_cookie(api_client, person):
     _, refresh = issue_tokens(person)
     api_client.cookies[ACCESS_COOKIE] = str(refresh)
-    assert_token_refused(api_client.get(AUTHENTICATED_URL))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL))
 
 
 def test_deleted_person_token(api_client, person):
     access, _ = issue_tokens(person)
     person.delete()
-    assert_token_refused(api_client.get(AUTHENTICATED_URL, **bearer(access)))
+    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(access)))
 
 
 def test_token_error_on_data_route(api_client, person):
-    assert_token_refused(api_client.get("/api/data/departments", **bearer(expired_token(person))))
+    assert_token_rejected(api_client.get("/api/data/departments", **bearer(expired_token(person))))
 
 
 def test_token_error_has_authenticate_header(api_client):
@@ -572,13 +600,13 @@ def test_logout(api_client, person):
 def test_logout_revokes_access_token(api_client, person):
     access, _ = issue_tokens(person)
     api_client.get(LOGOUT_URL, **bearer(access))
-    assert_token_refused(get_authenticated(access))
+    assert_token_rejected(get_authenticated(access))
 
 
-def test_logout_twice_refused(api_client, person):
+def test_logout_twice_rejected(api_client, person):
     access, _ = issue_tokens(person)
     api_client.get(LOGOUT_URL, **bearer(access))
-    assert_token_refused(APIClient().get(LOGOUT_URL, **bearer(access)))
+    assert_token_rejected(APIClient().get(LOGOUT_URL, **bearer(access)))
 
 
 def test_logout_keeps_other_session(api_client, person):
@@ -592,14 +620,14 @@ def test_logout_by_cookie_revokes_tokens(logged_in):
     client, body = logged_in
     response = client.get(LOGOUT_URL)
     assert response.status_code == 200
-    assert_token_refused(get_authenticated(body["access_token"]))
-    assert_token_refused(APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])))
+    assert_token_rejected(get_authenticated(body["access_token"]))
+    assert_token_rejected(APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])))
 
 
 def test_logout_revokes_refresh_cookie(logged_in):
     client, body = logged_in
     client.get(LOGOUT_URL, **bearer(body["access_token"]))
-    assert_token_refused(APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])))
+    assert_token_rejected(APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])))
 
 
 def test_logout_without_refresh_cookie_keeps_refresh(api_client, person):
@@ -623,7 +651,7 @@ def test_logout_clears_cookies(logged_in):
 
 
 def test_logout_without_token(api_client):
-    assert_token_refused(api_client.get(LOGOUT_URL))
+    assert_token_rejected(api_client.get(LOGOUT_URL))
 
 
 # GET /auth/refresh-token
@@ -661,58 +689,58 @@ def test_refresh_does_not_rotate(api_client, person):
 
 def test_refresh_with_access_token(api_client, person):
     access, _ = issue_tokens(person)
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer(access)))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(access)))
 
 
 def test_refresh_with_garbage(api_client):
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer("garbage")))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer("garbage")))
 
 
 def test_refresh_with_garbage_cookie(api_client):
     api_client.cookies[REFRESH_COOKIE] = "garbage"
-    assert_token_refused(api_client.get(REFRESH_URL))
+    assert_token_rejected(api_client.get(REFRESH_URL))
 
 
 def test_refresh_without_token(api_client):
-    assert_token_refused(api_client.get(REFRESH_URL))
+    assert_token_rejected(api_client.get(REFRESH_URL))
 
 
 def test_refresh_wrong_signature(api_client, person):
     _, refresh = issue_tokens(person)
     payload = jwt.decode(str(refresh), options={"verify_signature": False})
     forged = jwt.encode(payload, "not-the-server-key-but-long-enough-for-hs256", algorithm="HS256")
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer(forged)))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(forged)))
 
 
 def test_refresh_expired(api_client, person):
     refresh = KitsuRefreshToken.for_user(person)
     refresh.set_exp(lifetime=-timedelta(minutes=1))
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer(refresh)))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(refresh)))
 
 
 def test_refresh_person_deactivated(api_client, person):
     _, refresh = issue_tokens(person)
     Person.objects.filter(pk=person.pk).update(active=False)
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer(refresh)))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(refresh)))
 
 
 def test_refresh_person_deleted(api_client, person):
     _, refresh = issue_tokens(person)
     person.delete()
-    assert_token_refused(api_client.get(REFRESH_URL, **bearer(refresh)))
+    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(refresh)))
 
 
 def test_access_stops_when_deactivated(person):
     access, _ = issue_tokens(person)
     assert get_authenticated(access).status_code == 200
     Person.objects.filter(pk=person.pk).update(active=False)
-    assert_token_refused(get_authenticated(access))
+    assert_token_rejected(get_authenticated(access))
 
 
 def test_access_stops_when_archived(person):
     access, _ = issue_tokens(person)
     Person.objects.filter(pk=person.pk).update(archived=True)
-    assert_token_refused(get_authenticated(access))
+    assert_token_rejected(get_authenticated(access))
 
 
 # Trailing slash
@@ -737,3 +765,9 @@ def test_refresh_trailing_slash(api_client, person, suffix):
     _, refresh = issue_tokens(person)
     response = api_client.get(REFRESH_URL + suffix, **bearer(refresh))
     assert response.status_code == 200
+
+
+def test_login_leaves_last_presence(api_client, person):
+    log_in(api_client, person.email)
+    person.refresh_from_db()
+    assert person.last_presence is None
