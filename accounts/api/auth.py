@@ -99,7 +99,11 @@ class LoginView(APIView):
         missing = [name for name, value in (("email", login), ("password", password)) if not value]
         if missing:
             return Response(
-                error_body(f"{missing[0]}: this field is required.", errors={name: ["required"] for name in missing}),
+                error_body(
+                    f"{missing[0]}: this field is required.",
+                    errors={name: ["required"] for name in missing},
+                    login=False,
+                ),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         origin = "web" if request.META.get("HTTP_ORIGIN") else "script"

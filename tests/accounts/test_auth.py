@@ -771,3 +771,9 @@ def test_login_leaves_last_presence(api_client, person):
     log_in(api_client, person.email)
     person.refresh_from_db()
     assert person.last_presence is None
+
+
+def test_login_missing_password_says_login_false(api_client, person):
+    response = api_client.post("/api/auth/login", {"email": person.email}, format="json")
+    assert response.status_code == 400
+    assert response.json()["login"] is False
