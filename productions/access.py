@@ -8,12 +8,12 @@ from productions.services.projects import OPEN_STATUS
 
 
 def in_team(user, project_field="project"):
-    """A condition true for rows whose project has `user` in its team."""
+    """Build a condition true for rows whose project has `user` in its team."""
     return Exists(ProjectPersonLink.objects.filter(project=OuterRef(project_field), person=user))
 
 
 def in_open_project_team(user, project_field="project"):
-    """Rows of the open projects whose team holds `user`: what non-admins list."""
+    """Rows of the open projects whose team contains `user`, which non-admins list."""
     status_lookup = "project_status__name" if project_field == "pk" else f"{project_field}__project_status__name"
     return Q(in_team(user, project_field), **{status_lookup: OPEN_STATUS})
 

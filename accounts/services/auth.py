@@ -54,13 +54,13 @@ def person_log_in(*, login, password, ip_address=None, origin="script"):
     now = timezone.now()
     person = find_person_by_login(login)
     if person is None:
-        # Hash anyway, so the answer takes as long as for a real account.
+        # Hash anyway, so the response takes as long as for a real account.
         Person().set_password(password or "")
-        logger.warning("Login refused: no person matches the login sent from %s", ip_address)
+        logger.warning("Login rejected: no person matches the login sent from %s", ip_address)
         raise LoginFailed(REASON_WRONG_CREDENTIALS, "Login failed: wrong email or password.")
 
     if is_locked_out(person, now):
-        logger.warning("Login refused for person %s: too many failed attempts", person.pk)
+        logger.warning("Login rejected for person %s: too many failed attempts", person.pk)
         raise LoginFailed(
             REASON_TOO_MANY_ATTEMPTS,
             f"Too many failed login attempts: try again in {settings.KITSU_LOGIN_LOCK_SECONDS} seconds.",
@@ -68,11 +68,11 @@ def person_log_in(*, login, password, ip_address=None, origin="script"):
 
     if not person.has_usable_password() or not person.check_password(password or ""):
         record_failed_login(person, now)
-        logger.warning("Login refused for person %s: wrong password (from %s)", person.pk, ip_address)
+        logger.warning("Login rejected for person %s: wrong password (from %s)", person.pk, ip_address)
         raise LoginFailed(REASON_WRONG_CREDENTIALS, "Login failed: wrong email or password.")
 
     if not person.is_active:
-        logger.warning("Login refused for person %s: the account is inactive", person.pk)
+        logger.warning("Login rejected for person %s: the account is inactive", person.pk)
         raise LoginFailed(REASON_INACTIVE, "Login failed: this account is inactive.")
 
     with transaction.atomic():

@@ -4,7 +4,7 @@
 - a value starting with `[` is a JSON list and keeps rows whose column is one of them;
 - `name` compares without regard to case;
 - a column hidden from the caller is refused with 400;
-- a many-to-many list (`team`, `assignees`...) keeps rows whose list holds the id;
+- a many-to-many list (`team`, `assignees`...) keeps rows whose list contains the id;
 - a key that is not a column (and not a reserved parameter) is ignored.
 """
 

@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 
 class KitsuRouter(SimpleRouter):
-    """Routes that answer with and without a trailing slash."""
+    """Routes that match paths with and without a trailing slash."""
 
     def __init__(self):
         super().__init__()

@@ -54,7 +54,7 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
     hidden_fields_by_role = {}
     # Foreign keys read by `kitsu_extra_fields` or the row type, joined in one query.
     list_select_related = ()
-    # The reference answers 404 instead of 400 for a malformed id on a few collections.
+    # The reference returns 404 instead of 400 for a malformed id on a few collections.
     malformed_id_status = 400
 
     # ---- hooks -----------------------------------------------------------

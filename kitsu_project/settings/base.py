@@ -54,7 +54,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kitsu_project.urls"
 WSGI_APPLICATION = "kitsu_project.wsgi.application"
-# Every API route answers with and without a trailing slash itself.
+# Every API route matches paths with and without a trailing slash itself.
 APPEND_SLASH = False
 
 TEMPLATES = [
