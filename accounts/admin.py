@@ -1,9 +1,9 @@
 """Django admin for people, departments, studios, the organisation and login history.
 
-Admin pages follow the role rules of the /data API: studio admins (role
-"admin") may change every row, production managers may view these rows but
-change only what the API lets them change. The base classes here are shared
-with productions/admin.py.
+Only studio admins (role "admin") change these rows. Production managers,
+who may also open the admin, view them without the private person columns
+and the chat tokens, and do not see the login history. The base classes here
+are shared with productions/admin.py.
 """
 
 import logging
@@ -187,10 +187,10 @@ class PersonAdminForm(forms.ModelForm):
         if not email:
             return email
         email = email.strip()
-        # The database checks uniqueness case-sensitively, logins match emails in any case.
+        # The unique constraint is case-sensitive, but logins match emails in any case.
         others = Person.objects.filter(email__iexact=email, is_bot=False).exclude(pk=self.instance.pk)
         if others.exists():
-            raise ValidationError(f"A person with the email {email} already exists.")
+            raise ValidationError(f"A person with the email {email} already exists: use another email.")
         return email
 
     def clean(self):
@@ -227,7 +227,7 @@ class PersonAdminForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(KitsuModelAdmin):
     form = PersonAdminForm
-    # Also kept out of the form should a fieldset ever name them.
+    # Excluded from the form too, in case a fieldset ever lists one.
     exclude = PERSON_SECRET_FIELDS
     list_display = (
         "full_name",
@@ -322,11 +322,15 @@ class PersonAdmin(KitsuModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("departments")
 
+    def has_delete_permission(self, request, obj=None):
+        # As on the API, a person cannot delete their own account.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.pk != request.user.pk)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if has_role(request, ADMIN_ONLY):
             return fieldsets
-        # Managers see what the API shows them: no private columns, no password form.
+        # Managers see neither the private columns (pay, contract, LDAP, 2FA state) nor the password form.
         hidden = {*PERSON_PRIVATE_FIELDS, "fido_devices", "password_status", "new_password1", "new_password2"}
         return drop_fields(fieldsets, hidden)
 

@@ -6,7 +6,7 @@ they are in, and see the comments on those tasks. Only admins add or delete
 projects and change the reference tables (statuses, entity types, task types)
 and comments.
 
-Comment.object_id is no foreign key, so deleting tasks here also deletes their
+Comment.object_id is not a foreign key, so deleting tasks here also deletes their
 comments explicitly.
 """
 
@@ -40,7 +40,7 @@ PROJECT_PATHS = {Project: "pk", Entity: "project", Task: "project"}
 
 
 def team_rows(model, user):
-    """Return the rows of `model` in the projects whose team holds `user`."""
+    """Return the rows of `model` in the projects whose team includes `user`."""
     return model._default_manager.filter(in_team(user, PROJECT_PATHS[model]))
 
 
@@ -133,7 +133,7 @@ class TaskStatusAdmin(KitsuModelAdmin):
 
 
 class TeamScopedAdmin(KitsuModelAdmin):
-    """Admin of the rows of a project: managers reach only the rows of the projects whose team holds them.
+    """Admin of the rows of a project: managers reach only the rows of the projects whose team includes them.
 
     Foreign keys to projects, entities and tasks offer a manager the same rows only.
     """
@@ -287,8 +287,8 @@ class ProjectAdmin(TeamScopedAdmin):
         projects = Project.objects.filter(pk__in=[project.pk for project in objs])
         open_names = list(projects.filter(project_status__name=OPEN_STATUS).values_list("name", flat=True))
         if open_names:
-            # has_delete_permission refuses open projects, which the admin reports as a missing
-            # permission: name the reason instead.
+            # has_delete_permission returns False for open projects, which the admin reports as a
+            # missing permission, so name the reason instead.
             perms_needed = perms_needed - {Project._meta.verbose_name}
             protected = [*protected, *(f"Project {name} is open: close it first." for name in open_names)]
         comment_count = task_comments(Task.objects.filter(project__in=projects)).count()
@@ -316,7 +316,9 @@ class EntityAdminForm(forms.ModelForm):
         project = cleaned_data.get("project")
         parent = cleaned_data.get("parent")
         if project is not None and parent is not None and parent.project_id != project.pk:
-            self.add_error("parent", f"The parent {parent.name} belongs to another project.")
+            self.add_error(
+                "parent", f"The parent {parent.name} belongs to another project: pick an entity of {project.name}."
+            )
         return cleaned_data
 
 
@@ -390,11 +392,16 @@ class TaskAdminForm(forms.ModelForm):
         if entity is None:
             return cleaned_data
         if project is not None and entity.project_id != project.pk:
-            self.add_error("entity", f"The entity {entity.name} belongs to another project.")
+            self.add_error(
+                "entity", f"The entity {entity.name} belongs to another project: pick an entity of {project.name}."
+            )
         # As on the API: a task type is meant for one kind of entity (Asset, Shot...).
         kind = entity.get_instance_kitsu_type()
         if task_type is not None and (task_type.for_entity or "Asset") != kind:
-            self.add_error("task_type", f"The task type {task_type} is not meant for {kind} entities.")
+            self.add_error(
+                "task_type",
+                f"The task type {task_type} is not meant for {kind} entities: pick one for {kind} entities.",
+            )
         return cleaned_data
 
 
@@ -488,7 +495,9 @@ class CommentAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         object_id = cleaned_data.get("object_id")
         if cleaned_data.get("object_type") == "Task" and object_id and not Task.objects.filter(pk=object_id).exists():
-            self.add_error("object_id", f"No task has the id {object_id}.")
+            self.add_error(
+                "object_id", f"No task found with the id {object_id}: check the id or change the object type."
+            )
         return cleaned_data
 
 

@@ -1,17 +1,17 @@
 """Django admin pages of every model: access by role, search, filters, forms and query counts."""
 
-import itertools
-
 import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.admin import PERSON_SECRET_FIELDS
 from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, Studio
 from productions.models import (
     Comment,
@@ -27,12 +27,14 @@ from productions.models import (
 )
 from tests.factories import (
     PASSWORD,
+    ClosedProjectFactory,
     CommentFactory,
     DepartmentFactory,
     DesktopLoginLogFactory,
     EntityFactory,
     EntityTypeFactory,
     LoginLogFactory,
+    NamedProjectStatusFactory,
     OrganisationFactory,
     PersonFactory,
     ProjectAssetTypeLinkFactory,
@@ -50,7 +52,6 @@ from tests.factories import (
 )
 
 ADMIN_APPS = ("accounts", "productions")
-row_numbers = itertools.count()
 
 
 # ---- one row of each model, with its relations filled in ---------------------
@@ -62,12 +63,8 @@ def make_person():
     return person
 
 
-def make_project_status():
-    return ProjectStatusFactory(name=f"Status {next(row_numbers)}")
-
-
 def make_project():
-    project = ProjectFactory(project_status=make_project_status(), start_date=timezone.localdate())
+    project = ProjectFactory(project_status=NamedProjectStatusFactory(), start_date=timezone.localdate())
     ProjectPersonLinkFactory(project=project)
     ProjectAssetTypeLinkFactory(project=project)
     ProjectTaskTypeLinkFactory(project=project)
@@ -113,7 +110,7 @@ ROW_BUILDERS = {
     Organisation: OrganisationFactory,
     LoginLog: LoginLogFactory,
     DesktopLoginLog: DesktopLoginLogFactory,
-    ProjectStatus: make_project_status,
+    ProjectStatus: NamedProjectStatusFactory,
     Project: make_project,
     EntityType: make_entity_type,
     Entity: make_entity,
@@ -153,9 +150,23 @@ def staff_client(admin_person):
 
 
 @pytest.fixture
-def manager_client(db):
+def manager(db):
+    return PersonFactory(role="manager")
+
+
+@pytest.fixture
+def manager_client(manager):
     """A Django test client logged in to the admin site as a production manager."""
-    return client_for(PersonFactory(role="manager"))
+    return client_for(manager)
+
+
+def project_of(row):
+    """Return the project that a project, entity, task or task comment belongs to."""
+    if isinstance(row, Project):
+        return row
+    if isinstance(row, Comment):
+        return Task.objects.get(pk=row.object_id).project
+    return row.project
 
 
 # ---- building form submissions ---------------------------------------------
@@ -228,6 +239,32 @@ def test_row_builders_cover_registered_models(db):
         for model in apps.get_app_config(app_label).get_models():
             if admin.site.is_registered(model):
                 assert model in ROW_BUILDERS, model_id(model)
+
+
+def form_field_names(model):
+    """Return the names of the fields that a ModelForm of `model` may edit."""
+    names = set()
+    for field in model._meta.get_fields():
+        if not getattr(field, "editable", False) or field.auto_created or not (field.concrete or field.many_to_many):
+            continue
+        # A many-to-many field with its own through-model is edited through an inline.
+        if field.many_to_many and not field.remote_field.through._meta.auto_created:
+            continue
+        names.add(field.name)
+    return names
+
+
+@pytest.mark.parametrize("model", WRITABLE_MODELS, ids=model_id)
+def test_fieldsets_cover_editable_fields(rf, admin_person, model):
+    request = rf.get("/")
+    request.user = admin_person
+    model_admin = admin.site.get_model_admin(model)
+
+    shown = set(flatten_fieldsets(model_admin.get_fieldsets(request)))
+
+    hidden = set(PERSON_SECRET_FIELDS) if model is Person else set()
+    assert form_field_names(model) - hidden - shown == set()
+    assert hidden & shown == set()
 
 
 # ---- pages of every model ----------------------------------------------------
@@ -514,6 +551,21 @@ def test_person_search_by_full_name(staff_client):
     assert [item.pk for item in response.context["cl"].result_list] == [person.pk]
 
 
+def test_admin_cannot_delete_own_account(staff_client, admin_person):
+    response = staff_client.get(admin_url(Person, "delete", admin_person.pk))
+
+    assert response.status_code == 403
+
+
+def test_admin_deletes_other_person(staff_client):
+    person = make_person()
+
+    response = staff_client.post(admin_url(Person, "delete", person.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+
+
 # ---- what managers may do ----------------------------------------------------
 
 
@@ -561,14 +613,81 @@ def test_admin_sees_chat_tokens(staff_client):
 
 
 @pytest.mark.parametrize("model", [Project, Entity, Task], ids=model_id)
-def test_manager_edits_productions(manager_client, model):
+def test_manager_edits_team_rows(manager_client, manager, model):
     row = ROW_BUILDERS[model]()
+    ProjectPersonLinkFactory(project=project_of(row), person=manager)
     url = admin_url(model, "change", row.pk)
 
-    assert manager_client.get(admin_url(model, "add")).status_code == 200
     response = manager_client.post(url, form_data(manager_client.get(url)))
 
     assert response.status_code == 302, form_errors(response)
+    assert response.url == admin_url(model, "changelist")
+
+
+@pytest.mark.parametrize("model", [Project, Entity, Task, Comment], ids=model_id)
+def test_manager_lists_only_team_rows(manager_client, manager, model):
+    team_row = ROW_BUILDERS[model]()
+    ROW_BUILDERS[model]()
+    ProjectPersonLinkFactory(project=project_of(team_row), person=manager)
+
+    team_pks = {row.pk for row in model.objects.all() if project_of(row) == project_of(team_row)}
+
+    response = manager_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert {item.pk for item in response.context["cl"].result_list} == team_pks
+
+
+@pytest.mark.parametrize("model", [Project, Entity, Task, Comment], ids=model_id)
+def test_manager_cannot_open_other_team_row(manager_client, model):
+    row = ROW_BUILDERS[model]()
+
+    response = manager_client.get(admin_url(model, "change", row.pk))
+
+    # The admin redirects to its index page for a row outside its queryset.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_manager_adds_entity_only_in_team_project(manager_client, manager):
+    team_project = ProjectFactory()
+    ProjectPersonLinkFactory(project=team_project, person=manager)
+    other_project = ProjectFactory()
+    data = form_data(manager_client.get(admin_url(Entity, "add")))
+    data.update(name="Hero", entity_type=str(EntityTypeFactory().pk), project=str(other_project.pk))
+
+    response = manager_client.post(admin_url(Entity, "add"), data)
+
+    assert response.status_code == 200
+    assert "project" in response.context["adminform"].form.errors
+
+    data["project"] = str(team_project.pk)
+    response = manager_client.post(admin_url(Entity, "add"), data)
+
+    assert response.status_code == 302, form_errors(response)
+    entity = Entity.objects.get(name="Hero")
+    assert entity.project == team_project
+    assert entity.created_by == manager
+
+
+def test_manager_autocomplete_offers_team_projects(manager_client, manager):
+    team_project = ProjectFactory()
+    ProjectPersonLinkFactory(project=team_project, person=manager)
+    ProjectFactory()
+    query = {"app_label": "productions", "model_name": "task", "field_name": "project", "term": ""}
+
+    response = manager_client.get(reverse("admin:autocomplete"), query)
+
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(team_project.pk)]
+
+
+def test_manager_cannot_add_or_delete_projects(manager_client, manager):
+    project = ClosedProjectFactory()
+    ProjectPersonLinkFactory(project=project, person=manager)
+
+    assert manager_client.get(admin_url(Project, "add")).status_code == 403
+    assert manager_client.get(admin_url(Project, "delete", project.pk)).status_code == 403
 
 
 @pytest.mark.parametrize("model", [ProjectStatus, EntityType, TaskType, TaskStatus, Comment], ids=model_id)
@@ -716,3 +835,109 @@ def test_comment_unknown_task_rejected(staff_client):
 
     assert response.status_code == 200
     assert "object_id" in response.context["adminform"].form.errors
+
+
+# ---- deletes -------------------------------------------------------------------
+
+
+def delete_selected(client, model, rows):
+    """Run the admin's "delete selected" action on `rows`, confirming it."""
+    data = {"action": "delete_selected", "_selected_action": [str(row.pk) for row in rows], "post": "yes"}
+    return client.post(admin_url(model, "changelist"), data)
+
+
+def test_open_project_delete_page_forbidden(staff_client):
+    project = ProjectFactory()
+
+    assert staff_client.get(admin_url(Project, "delete", project.pk)).status_code == 403
+
+
+def test_open_project_kept_by_delete_action(staff_client):
+    project = ProjectFactory()
+
+    response = delete_selected(staff_client, Project, [project])
+
+    assert response.status_code == 200
+    assert f"Project {project.name} is open: close it first." in response.content.decode()
+    assert "permission" not in response.content.decode()
+    assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_closed_project_delete_removes_task_comments(staff_client):
+    comment = make_comment()
+    other_comment = make_comment()
+    project = project_of(comment)
+    project.project_status = ProjectStatusFactory(name="Closed")
+    project.save()
+    url = admin_url(Project, "delete", project.pk)
+
+    confirmation = staff_client.get(url)
+    response = staff_client.post(url, {"post": "yes"})
+
+    assert "Comments: 1" in confirmation.content.decode()
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists()
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert Comment.objects.filter(pk=other_comment.pk).exists()
+
+
+def test_entity_delete_removes_comments_of_child_tasks(staff_client):
+    sequence = EntityFactory()
+    shot = EntityFactory(project=sequence.project, parent=sequence)
+    task = TaskFactory(project=sequence.project, entity=shot)
+    comment = CommentFactory(object_id=task.pk)
+    other_comment = make_comment()
+
+    response = staff_client.post(admin_url(Entity, "delete", sequence.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists()
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert Comment.objects.filter(pk=other_comment.pk).exists()
+
+
+def test_task_delete_action_removes_comments(staff_client):
+    comments = [make_comment(), make_comment()]
+    kept_comment = make_comment()
+    task_ids = [comment.object_id for comment in comments]
+
+    response = delete_selected(staff_client, Task, Task.objects.filter(pk__in=task_ids))
+
+    assert response.status_code == 302
+    assert not Task.objects.filter(pk__in=task_ids).exists()
+    assert not Comment.objects.filter(pk__in=[comment.pk for comment in comments]).exists()
+    assert Comment.objects.filter(pk=kept_comment.pk).exists()
+
+
+# ---- task statuses and task types ----------------------------------------------
+
+
+def test_default_task_status_replaces_old_default(staff_client):
+    old_default = TaskStatusFactory(is_default=True)
+    concept_default = TaskStatusFactory(is_default=True, for_concept=True)
+    status = TaskStatusFactory()
+    url = admin_url(TaskStatus, "change", status.pk)
+    data = form_data(staff_client.get(url))
+    data["is_default"] = "on"
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    old_default.refresh_from_db()
+    concept_default.refresh_from_db()
+    assert not old_default.is_default
+    assert concept_default.is_default
+    assert TaskStatus.objects.get(pk=status.pk).is_default
+
+
+def test_task_type_for_other_entity_kind_rejected(staff_client):
+    task = make_task()
+    shot_task_type = TaskTypeFactory(for_entity="Shot")
+    url = admin_url(Task, "change", task.pk)
+    data = form_data(staff_client.get(url))
+    data["task_type"] = str(shot_task_type.pk)
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "task_type" in response.context["adminform"].form.errors

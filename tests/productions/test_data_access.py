@@ -463,3 +463,13 @@ def test_unknown_id_in_body_is_400(admin_client):
     response = admin_client.post("/api/data/task-types", body, format="json")
     assert response.status_code == 400
     assert "department_id" in response.json()["message"]
+
+
+def test_entity_force_delete_removes_child_comments(admin_client, project):
+    sequence = factories.EntityFactory(project=project)
+    shot = factories.EntityFactory(project=project, parent=sequence)
+    task = factories.TaskFactory(project=project, entity=shot)
+    factories.CommentFactory(object_id=task.pk)
+    response = admin_client.delete(f"/api/data/entities/{sequence.pk}", QUERY_STRING="force=true")
+    assert response.status_code == 204
+    assert not Comment.objects.filter(object_id=task.pk).exists()
