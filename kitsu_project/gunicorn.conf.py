@@ -12,4 +12,8 @@ bind = f"{_host}:{_port}"
 workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
 timeout = env_int("KITSU_REQUEST_TIMEOUT", 120, minimum=1)
 accesslog = "-"
+# One control socket per checkout, so two servers on one machine never share it.
+_var_dir = env_str("KITSU_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var"))
+os.makedirs(_var_dir, exist_ok=True)
+control_socket = os.path.join(_var_dir, "gunicorn.ctl")
 wsgi_app = "kitsu_project.wsgi:application"

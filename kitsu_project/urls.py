@@ -26,7 +26,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    re_path(r"^api$", info.RootView.as_view()),
+    re_path(r"^api$", info.RootView.as_view(schema=None)),
     re_path(r"^api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

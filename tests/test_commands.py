@@ -94,3 +94,10 @@ def test_ensure_admin_keeps_existing_admin(monkeypatch):
     output = run("ensure_admin")
     assert "already exists" in output
     assert not Person.objects.filter(email="second@example.com").exists()
+
+
+def test_generated_password_is_alphanumeric(monkeypatch):
+    monkeypatch.delenv("KITSU_ADMIN_PASSWORD", raising=False)
+    output = run("ensure_admin")
+    generated = output.strip().rsplit("/ ", 1)[1].split(" ")[0]
+    assert generated.isalnum()

@@ -56,6 +56,7 @@ def test_production_requires_database_url(tmp_path):
         ("KITSU_BIND", "nowhere"),
         ("KITSU_BIND", "127.0.0.1:99999"),
         ("DATABASE_URL", "nosuchscheme://x"),
+        ("DATABASE_URL", "mysql://user@127.0.0.1/kitsu"),
         ("KITSU_MAX_LOGIN_ATTEMPTS", "many"),
         ("KITSU_DEBUG", "perhaps"),
     ],

@@ -18,7 +18,9 @@ LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$")
 class PersonSerializer(KitsuModelSerializer):
     """A person; `password` may be sent on create and is stored hashed, never returned."""
 
-    password = serializers.CharField(write_only=True, required=False, allow_blank=False, trim_whitespace=False)
+    password = serializers.CharField(
+        write_only=True, required=False, allow_null=True, allow_blank=False, trim_whitespace=False
+    )
 
     class Meta:
         model = Person
@@ -56,7 +58,9 @@ class PersonSerializer(KitsuModelSerializer):
         return value
 
     def validate_password(self, value):
-        password_validation.validate_password(value, self.instance)
+        # Gazu sends `"password": null` for a person who does not log in with a password.
+        if value is not None:
+            password_validation.validate_password(value, self.instance)
         return value
 
     def create(self, validated_data):

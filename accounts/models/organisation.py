@@ -5,7 +5,7 @@ from kitsu_project.db import KitsuModel
 
 class Department(KitsuModel):
     name = models.CharField(max_length=80, unique=True)
-    color = models.CharField(max_length=7)
+    color = models.CharField(max_length=7, blank=True, default="")
     archived = models.BooleanField(default=False)
 
     class Meta:
@@ -18,7 +18,7 @@ class Department(KitsuModel):
 
 class Studio(KitsuModel):
     name = models.CharField(max_length=80, unique=True)
-    color = models.CharField(max_length=7)
+    color = models.CharField(max_length=7, blank=True, default="")
     archived = models.BooleanField(default=False)
 
     class Meta:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "productions",
 ]
@@ -73,6 +74,9 @@ TEMPLATES = [
 ]
 
 
+SUPPORTED_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+
+
 def _database_from_env():
     default_url = "sqlite:///" + str(VAR_DIR / "kitsu.sqlite3")
     url = env_str("DATABASE_URL", default_url)
@@ -80,6 +84,10 @@ def _database_from_env():
         config = dj_database_url.parse(url, conn_max_age=env_int("KITSU_DB_CONN_MAX_AGE", 60, minimum=0))
     except (ValueError, KeyError) as error:
         raise ImproperlyConfigured(f"DATABASE_URL is invalid: {error}") from None
+    if config["ENGINE"] not in SUPPORTED_ENGINES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses the engine {config['ENGINE']}, which is not supported: use postgres:// or sqlite:///."
+        )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
@@ -168,6 +176,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI is served from this server, so the docs page works without internet access.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

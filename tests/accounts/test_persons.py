@@ -133,3 +133,15 @@ def test_organisation_secrets_hidden(make_client, role):
     factories.OrganisationFactory(chat_token_slack="xoxb-secret")
     rows = make_client(role).get("/api/data/organisations").json()
     assert all("chat_token_slack" not in row for row in rows)
+
+
+def test_create_with_null_password(admin_client):
+    body = {"first_name": "No", "last_name": "Login", "email": "nologin@example.com", "password": None}
+    response = admin_client.post("/api/data/persons", body, format="json")
+    assert response.status_code == 201
+    assert not Person.objects.get(email="nologin@example.com").has_usable_password()
+
+
+def test_department_with_blank_colour(admin_client):
+    response = admin_client.post("/api/data/departments", {"name": "Pipeline", "color": ""}, format="json")
+    assert response.status_code == 201

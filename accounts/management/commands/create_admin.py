@@ -1,9 +1,8 @@
-import secrets
-
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
+from django.utils.crypto import get_random_string
 
 from accounts.models import Person, Role
 
@@ -29,7 +28,7 @@ class Command(BaseCommand):
         person = Person.objects.filter(email__iexact=email, is_bot=False).first()
         generated = None
         if password is None and person is None:
-            generated = password = secrets.token_urlsafe(12)
+            generated = password = get_random_string(16)
         if password is not None:
             try:
                 password_validation.validate_password(password, person)

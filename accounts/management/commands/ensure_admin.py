@@ -1,8 +1,8 @@
 import os
-import secrets
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
 
 from accounts.models import Person, Role
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.stdout.write("An admin already exists: no account created.")
             return
         email = os.environ.get("KITSU_ADMIN_EMAIL") or "admin@example.com"
-        password = os.environ.get("KITSU_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        password = os.environ.get("KITSU_ADMIN_PASSWORD") or get_random_string(16)
         call_command("create_admin", email, password=password, stdout=self.stdout)
         if not os.environ.get("KITSU_ADMIN_PASSWORD"):
             self.stdout.write(self.style.WARNING(f"First admin: {email} / {password} (shown only once)"))
