@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from accounts.api import auth
 from kitsu_project.api import info
+from productions import urls as production_urls
 
 from .api_urls import router
 
@@ -22,6 +23,8 @@ api_patterns = [
     re_path(r"^auth/refresh-token/?$", auth.RefreshTokenView.as_view(), name="auth-refresh-token"),
     re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^apidocs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="apidocs"),
+    path("data/", include(production_urls.data_urlpatterns)),
+    path("actions/", include(production_urls.action_urlpatterns)),
     path("data/", include(router.urls)),
 ]
 

@@ -1,0 +1,4 @@
+"""Routes of this concept; `urlpatterns` go under /api/data/, `action_urlpatterns` under /api/actions/."""
+
+urlpatterns = []
+action_urlpatterns = []
