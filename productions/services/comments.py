@@ -1,0 +1,149 @@
+"""Comments on tasks and the task columns that follow from them (status, dates, retakes)."""
+
+import logging
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import Department
+from productions.models import Comment, Task, TaskStatus
+
+logger = logging.getLogger("productions.comments")
+
+
+def mentioned_persons(project, text):
+    """Return the team members of `project` named as `@First Last` in `text`."""
+    if not text or "@" not in text:
+        return []
+    return [person for person in project.team.all() if mention_pattern(person.full_name).search(text)]
+
+
+def mentioned_departments(text):
+    """Return the departments named as `@Name` in `text`."""
+    if not text or "@" not in text:
+        return []
+    return [department for department in Department.objects.all() if mention_pattern(department.name).search(text)]
+
+
+def mention_pattern(name):
+    # A mention ends at a space or at the end of the text, so "@Ann" does not match "@Anna".
+    return re.compile("@" + re.escape(name) + "( |$)")
+
+
+def check_retake_allowed(*, task, task_status):
+    """Raise a 400 when a retake would pass the maximum number of retakes of the entity or project."""
+    if not task_status.is_retake:
+        return
+    entity_data = task.entity.data if isinstance(task.entity.data, dict) else {}
+    maximum = entity_data.get("max_retakes") or task.project.max_retakes or 0
+    try:
+        maximum = int(maximum)
+    except (TypeError, ValueError):
+        maximum = 0
+    if maximum > 0 and task.retake_count >= maximum:
+        raise ValidationError({"task_status_id": [f"no more retakes allowed on this task (maximum {maximum})."]})
+
+
+@transaction.atomic
+def comment_create(*, task, task_status, author, text="", checklist=None, links=None, created_at=None):
+    """Create a comment on `task` and move the task to `task_status`.
+
+    The task's status and derived dates change only when the comment is the newest
+    one; a comment dated before the last one makes the task recomputed from all its comments.
+    """
+    check_retake_allowed(task=task, task_status=task_status)
+    comment = Comment.objects.create(
+        object_id=task.pk,
+        object_type="Task",
+        task_status=task_status,
+        person=author,
+        text=text,
+        checklist=checklist if checklist is not None else [],
+        links=links if links is not None else [],
+        created_at=created_at or timezone.now(),
+    )
+    comment.mentions.set(mentioned_persons(task.project, text))
+    comment.department_mentions.set(mentioned_departments(text))
+
+    if task.last_comment_date is not None and comment.created_at < task.last_comment_date:
+        task_reset_from_comments(task=task)
+    else:
+        task_apply_status(task=task, task_status=task_status, comment_date=comment.created_at)
+    logger.info("Comment %s created on task %s by %s", comment.pk, task.pk, author.pk)
+    return comment
+
+
+def task_apply_status(*, task, task_status, comment_date):
+    """Set the status of `task` from a new last comment and update the dates and retake count."""
+    previous_status = task.task_status
+    changed = previous_status.pk != task_status.pk
+    task.last_comment_date = comment_date
+    fields = ["last_comment_date", "updated_at"]
+    if changed:
+        now = timezone.now()
+        task.task_status = task_status
+        fields.append("task_status")
+        if task_status.is_retake:
+            task.retake_count = (task.retake_count or 0) + 1
+            fields.append("retake_count")
+        if task_status.is_wip and task.real_start_date is None:
+            task.real_start_date = now
+            fields.append("real_start_date")
+        if task_status.is_feedback_request:
+            task.end_date = now
+            fields.append("end_date")
+        if task_status.is_done:
+            task.done_date = now
+            fields.append("done_date")
+    task.save(update_fields=fields)
+    if changed:
+        logger.info("Task %s status changed from %s to %s", task.pk, previous_status.pk, task_status.pk)
+    return task
+
+
+def task_reset_from_comments(*, task):
+    """Recompute the status, dates and retake count of `task` from its comments, oldest first."""
+    default_status = (
+        TaskStatus.objects.filter(is_default=True, for_concept=task.entity.entity_type.name == "Concept")
+        .order_by("created_at")
+        .first()
+    )
+    values = {
+        "task_status_id": default_status.pk if default_status else task.task_status_id,
+        "retake_count": 0,
+        "real_start_date": None,
+        "last_comment_date": None,
+        "end_date": None,
+        "done_date": None,
+    }
+    previous_is_retake = False
+    comments = Comment.objects.filter(object_id=task.pk, task_status__isnull=False).select_related("task_status")
+    for comment in comments.order_by("created_at"):
+        status = comment.task_status
+        # Several retake comments in a row count as one retake.
+        if status.is_retake and not previous_is_retake:
+            values["retake_count"] += 1
+        previous_is_retake = status.is_retake
+        if status.is_wip and values["real_start_date"] is None:
+            values["real_start_date"] = comment.created_at
+        if status.is_feedback_request:
+            values["end_date"] = comment.created_at
+        if status.is_done:
+            values["done_date"] = comment.created_at
+        values["task_status_id"] = status.pk
+        values["last_comment_date"] = comment.created_at
+    Task.objects.filter(pk=task.pk).update(updated_at=timezone.now(), **values)
+    task.refresh_from_db()
+    logger.info("Task %s recomputed from its comments", task.pk)
+    return task
+
+
+@transaction.atomic
+def comment_delete(*, comment, task):
+    """Delete a comment of `task` and recompute the task from the comments left."""
+    comment_id = comment.pk
+    comment.delete()
+    task_reset_from_comments(task=task)
+    logger.info("Comment %s deleted from task %s", comment_id, task.pk)
