@@ -349,3 +349,8 @@ def test_unknown_collection_is_404_json(admin_client, db):
     response = admin_client.get("/api/data/no-such-collection")
     assert response.status_code == 404
     assert response.json()["error"] is True
+
+
+def test_malformed_id_body_has_data_key(admin_client, db):
+    body = admin_client.get("/api/data/projects/not-a-uuid").json()
+    assert body["data"] is None

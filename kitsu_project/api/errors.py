@@ -74,6 +74,9 @@ def exception_handler(exc, context):
         response.data = error_body(validation_message(exc.detail), errors=exc.detail, data=None)
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = error_body(str(response.data["detail"]))
+        if getattr(exc, "default_code", None) == "malformed_id":
+            # The reference's malformed-id answer carries "data": null, like its other input errors.
+            response.data["data"] = None
         if response.status_code == status.HTTP_401_UNAUTHORIZED:
             # Clients written against the reference read token errors from "msg".
             response.data["msg"] = response.data["message"]
