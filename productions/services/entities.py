@@ -51,3 +51,52 @@ def entity_delete(*, entity, force=False):
     entity_id = entity.pk
     entity.delete()
     logger.info("Entity %s deleted (force=%s)", entity_id, force)
+
+
+@transaction.atomic
+def shot_update(*, serializer, updated_by):
+    """Save a shot update. Unlike the generic entity update, a `data` object replaces the stored one."""
+    for key in PROTECTED_KEYS:
+        serializer.validated_data.pop(key, None)
+    shot = serializer.save()
+    logger.info("Shot %s updated by %s", shot.pk, updated_by.pk)
+    return shot
+
+
+@transaction.atomic
+def entity_cancel_or_delete(*, entity, force=False):
+    """Delete an asset or a shot; one that has tasks is only marked canceled unless `force` is set.
+
+    Return True when the entity was deleted, False when it was canceled.
+    """
+    if not force and Task.objects.filter(entity=entity).exists():
+        entity.canceled = True
+        entity.save(update_fields=["canceled", "updated_at"])
+        logger.info("Entity %s canceled: it has tasks and force is not set", entity.pk)
+        return False
+    entity_delete(entity=entity, force=True)
+    return True
+
+
+@transaction.atomic
+def entity_tree_delete(*, entity, force=False):
+    """Delete a sequence or an episode; with `force`, also what lies below it and its tasks.
+
+    An episode's own assets (those whose `source` is the episode) count as linked
+    data: without `force` they block the delete, with it they are deleted too.
+    """
+    kind = entity.get_instance_kitsu_type()
+    sourced = Entity.objects.filter(source=entity) if kind == "Episode" else Entity.objects.none()
+    if not force:
+        linked = (
+            Entity.objects.filter(parent=entity).exists()
+            or Task.objects.filter(entity=entity).exists()
+            or sourced.exists()
+        )
+        if linked:
+            raise ValidationError(
+                {"force": [f"some data are still linked to this {kind.lower()}: use force=true to delete them too."]}
+            )
+    for asset in sourced:
+        entity_delete(entity=asset, force=True)
+    entity_delete(entity=entity, force=True)
