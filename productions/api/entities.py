@@ -21,7 +21,7 @@ from kitsu_project.api.permissions import ADMIN
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import MalformedId, query_flag
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
-from productions.models import Entity, Task, TaskPersonLink
+from productions.models import Entity, Task, TaskPersonLink, TaskType
 from productions.services import entities as entity_services
 from productions.services import entity_views
 
@@ -490,6 +490,22 @@ class EpisodeTaskTypesView(EntityRouteView):
 # ---- entities ----------------------------------------------------------------
 
 
+class EntityTaskTypeTasksView(EntityRouteView):
+    """The tasks of one task type on an entity of any kind."""
+
+    def get(self, request, entity_id, task_type_id):
+        pk = parse_uuid(entity_id)
+        entity = Entity.objects.filter(pk=pk).first()
+        if entity is None:
+            raise NotFound(f"No entity has the id {pk}.")
+        task_type_pk = parse_uuid(task_type_id)
+        if not TaskType.objects.filter(pk=task_type_pk).exists():
+            raise NotFound(f"No task type has the id {task_type_pk}.")
+        check_entity_read(request.user, entity)
+        tasks = Task.objects.filter(entity=entity, task_type_id=task_type_pk).order_by("name")
+        return Response([serialize_row(task) for task in tasks])
+
+
 class EntityDetailSerializer(EntitySerializer):
     """An entity row; with relations, also the link lists that the reference always sends."""
 
@@ -520,6 +536,12 @@ urlpatterns = [
     re_path(
         r"^entities/(?P<pk>(?!guess_from_path/?$)[^/]+)/?$",
         EntityDetailViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"}),
+    ),
+    route(
+        "entities/{entity_id}/task-types/{task_type_id}/tasks",
+        EntityTaskTypeTasksView,
+        entity_id=True,
+        task_type_id=True,
     ),
     route("assets", AssetListView),
     route("assets/all", AssetListView),

@@ -263,6 +263,41 @@ class ProjectTaskStatusSettingView(ProjectView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+BOARD_ROLES = frozenset({"admin", "manager", "supervisor", "user", "client", "vendor"})
+
+
+def body_roles(data, key="roles_for_board"):
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
+        raise ValidationError({key: ["must be a list of role names."]})
+    unknown = sorted(set(value) - BOARD_ROLES)
+    if unknown:
+        raise ValidationError({key: [f"unknown role(s) {', '.join(unknown)}: use {', '.join(sorted(BOARD_ROLES))}."]})
+    return value
+
+
+class TaskStatusLinkView(APIView):
+    """Enable a task status on a project with its board priority and the roles that see it on the board."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = request_body(request)
+        project = body_row(data, "project_id", Project.objects.all(), "project")
+        check_manager_access(request.user, project)
+        task_status = body_row(data, "task_status_id", TaskStatus.objects.all(), "task status")
+        link = structure.project_task_status_link_save(
+            project=project,
+            task_status=task_status,
+            priority=body_int(data, "priority"),
+            roles_for_board=body_roles(data),
+        )
+        row = serialize_row(link)
+        return Response(row, status=status.HTTP_201_CREATED)
+
+
 def project_task_type_rows(project):
     task_types = TaskType.objects.filter(projecttasktypelink__project=project).order_by(
         "for_entity", "projecttasktypelink__priority", "priority", "name"
@@ -671,6 +706,7 @@ def episode_stats(groups):
 PROJECT = r"^projects/(?P<project_id>[^/]+)"
 
 urlpatterns = [
+    re_path(r"^task-status-links/?$", TaskStatusLinkView.as_view()),
     re_path(r"^projects/open/?$", OpenProjectsView.as_view()),
     re_path(r"^projects/all/?$", AllProjectsView.as_view()),
     re_path(rf"{PROJECT}/asset-types/?$", ProjectAssetTypesView.as_view()),

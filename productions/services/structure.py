@@ -93,6 +93,20 @@ def project_task_status_add(*, project, task_status):
 
 
 @transaction.atomic
+def project_task_status_link_save(*, project, task_status, priority=None, roles_for_board=None):
+    """Enable a task status on a project, or update its board priority and roles; return the link."""
+    link, created = ProjectTaskStatusLink.objects.get_or_create(project=project, task_status=task_status)
+    if priority is not None:
+        link.priority = priority
+    if roles_for_board is not None:
+        link.roles_for_board = roles_for_board
+    link.save()
+    touch_project(project)
+    logger.info("Task status %s %s on project %s", task_status.pk, "added" if created else "updated", project.pk)
+    return link
+
+
+@transaction.atomic
 def project_task_status_remove(*, project, task_status):
     deleted, _ = ProjectTaskStatusLink.objects.filter(project=project, task_status=task_status).delete()
     touch_project(project)

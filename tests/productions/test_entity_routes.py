@@ -762,3 +762,30 @@ def test_delete_by_creator_outside_team_rejected(make_client, prod):
     client = make_client("user")
     asset = prod.entity("Mine", prod.asset_type, created_by=client.person)
     assert client.delete(f"/api/data/assets/{asset.pk}").status_code == 403
+
+
+# ---- tasks of one task type on an entity -------------------------------------
+
+
+def test_entity_task_type_tasks(admin_client):
+    task = factories.TaskFactory()
+    factories.TaskFactory(project=task.project, entity=task.entity)
+    url = f"/api/data/entities/{task.entity_id}/task-types/{task.task_type_id}/tasks"
+    rows = admin_client.get(url).json()
+    assert [row["id"] for row in rows] == [str(task.pk)]
+
+
+def test_entity_task_type_tasks_unknown_entity(admin_client, db):
+    url = f"/api/data/entities/{uuid.uuid4()}/task-types/{uuid.uuid4()}/tasks"
+    assert admin_client.get(url).status_code == 404
+
+
+def test_entity_task_type_tasks_outside_team(make_client):
+    task = factories.TaskFactory()
+    url = f"/api/data/entities/{task.entity_id}/task-types/{task.task_type_id}/tasks"
+    assert make_client("user").get(url).status_code == 403
+
+
+def test_entity_task_type_tasks_needs_token(api_client, db):
+    url = f"/api/data/entities/{uuid.uuid4()}/task-types/{uuid.uuid4()}/tasks"
+    assert api_client.get(url).status_code == 401

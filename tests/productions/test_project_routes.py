@@ -1206,3 +1206,52 @@ def test_structure_types_created_on_demand(admin_client, project):
     EntityType.objects.filter(name="Episode").delete()
     admin_client.post(structure_url(project, "episodes"), {"name": "E01"}, format="json")
     assert EntityType.objects.filter(name="Episode").exists()
+
+
+# ---- task status links ---------------------------------------------------------
+
+
+def test_task_status_link_sets_board_roles(admin_client):
+    project = factories.ProjectFactory()
+    task_status = factories.TaskStatusFactory()
+    body = {
+        "project_id": str(project.pk),
+        "task_status_id": str(task_status.pk),
+        "priority": 4,
+        "roles_for_board": ["user", "supervisor"],
+    }
+    response = admin_client.post("/api/data/task-status-links", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["roles_for_board"] == ["user", "supervisor"]
+    assert response.json()["priority"] == 4
+
+
+def test_task_status_link_updates_existing(admin_client):
+    project = factories.ProjectFactory()
+    task_status = factories.TaskStatusFactory()
+    body = {"project_id": str(project.pk), "task_status_id": str(task_status.pk), "priority": 1}
+    admin_client.post("/api/data/task-status-links", body, format="json")
+    admin_client.post("/api/data/task-status-links", {**body, "priority": 7}, format="json")
+    assert ProjectTaskStatusLink.objects.get(project=project, task_status=task_status).priority == 7
+
+
+def test_task_status_link_unknown_role_is_400(admin_client):
+    project = factories.ProjectFactory()
+    task_status = factories.TaskStatusFactory()
+    body = {"project_id": str(project.pk), "task_status_id": str(task_status.pk), "roles_for_board": ["god"]}
+    response = admin_client.post("/api/data/task-status-links", body, format="json")
+    assert response.status_code == 400
+    assert "roles_for_board" in response.json()["message"]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "user", "client", "vendor"])
+def test_task_status_link_refused_for_role(make_client, role):
+    client = make_client(role)
+    project = factories.ProjectFactory()
+    ProjectPersonLink.objects.create(project=project, person=client.person)
+    body = {"project_id": str(project.pk), "task_status_id": str(factories.TaskStatusFactory().pk)}
+    assert client.post("/api/data/task-status-links", body, format="json").status_code == 403
+
+
+def test_task_status_link_needs_token(api_client, db):
+    assert api_client.post("/api/data/task-status-links", {}, format="json").status_code == 401
