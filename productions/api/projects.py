@@ -21,7 +21,7 @@ from accounts.models import Department, Person
 from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
-from kitsu_project.api.serialization import serialize_row
+from kitsu_project.api.serialization import serialize_queryset, serialize_row
 from kitsu_project.api.viewsets import MalformedId
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import (
@@ -36,7 +36,7 @@ from productions.models import (
     TaskStatus,
     TaskType,
 )
-from productions.models.entity import TEMPORAL_ENTITY_TYPES
+from productions.models.entity import TEMPORAL_ENTITY_TYPES, base_entity_type
 from productions.services import structure
 from productions.services.projects import OPEN_STATUS
 
@@ -171,7 +171,7 @@ def project_answer(project):
 
 
 def entity_rows(queryset):
-    return [serialize_row(entity) for entity in queryset.select_related("entity_type")]
+    return serialize_queryset(queryset, type_column="entity_type__name", type_of=base_entity_type)
 
 
 def vendor_scope(queryset, user):

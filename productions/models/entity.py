@@ -6,6 +6,11 @@ from kitsu_project.db import KitsuModel
 TEMPORAL_ENTITY_TYPES = ("Episode", "Sequence", "Shot", "Scene", "Edit", "Concept")
 
 
+def base_entity_type(entity_type_name):
+    """Return the API type of an entity of this entity type: its name for Shot, Sequence..., else "Asset"."""
+    return entity_type_name if entity_type_name in TEMPORAL_ENTITY_TYPES else "Asset"
+
+
 class EntityType(KitsuModel):
     """An asset type (Character, Prop...) or one of the structural kinds (Shot, Sequence...)."""
 
@@ -98,5 +103,4 @@ class Entity(KitsuModel):
         return self.name
 
     def get_instance_kitsu_type(self):
-        name = self.entity_type.name
-        return name if name in TEMPORAL_ENTITY_TYPES else "Asset"
+        return base_entity_type(self.entity_type.name)
