@@ -33,6 +33,22 @@ class MalformedId(APIException):
         super().__init__(f"Malformed ID: {value!r} is not a valid UUID.")
 
 
+def parse_path_id(value):
+    """Return a path id as a UUID, or raise MalformedId (400)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise MalformedId(value) from None
+
+
+def path_row(queryset, value, label):
+    """Return the row of `queryset` with this path id: 400 when the id is malformed, 404 when unknown."""
+    row = queryset.filter(pk=parse_path_id(value)).first()
+    if row is None:
+        raise NotFound(f"No {label} has the id {value}.")
+    return row
+
+
 def query_flag(request, name):
     return request.query_params.get(name, "").lower() in TRUE_STRINGS
 

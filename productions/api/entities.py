@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.permissions import ADMIN
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import MalformedId, query_flag
+from kitsu_project.api.viewsets import parse_path_id, query_flag
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import Entity, Task, TaskPersonLink, TaskType
 from productions.services import entities as entity_services
@@ -32,13 +32,6 @@ logger = logging.getLogger("productions.entities")
 
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
 KIND_LABELS = {"Asset": "asset", "Shot": "shot", "Sequence": "sequence", "Episode": "episode"}
-
-
-def parse_uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise MalformedId(value) from None
 
 
 def query_uuid(request, name):
@@ -54,7 +47,7 @@ def query_uuid(request, name):
 
 def fetch_entity(kind, entity_id):
     """Return the entity of `kind` with this id, with its project, type and parent joined, or raise 404."""
-    pk = parse_uuid(entity_id)
+    pk = parse_path_id(entity_id)
     entity = (
         entity_views.entities_of_kind(kind).select_related("project", "entity_type", "parent").filter(pk=pk).first()
     )
@@ -494,11 +487,11 @@ class EntityTaskTypeTasksView(EntityRouteView):
     """The tasks of one task type on an entity of any kind."""
 
     def get(self, request, entity_id, task_type_id):
-        pk = parse_uuid(entity_id)
+        pk = parse_path_id(entity_id)
         entity = Entity.objects.filter(pk=pk).first()
         if entity is None:
             raise NotFound(f"No entity has the id {pk}.")
-        task_type_pk = parse_uuid(task_type_id)
+        task_type_pk = parse_path_id(task_type_id)
         if not TaskType.objects.filter(pk=task_type_pk).exists():
             raise NotFound(f"No task type has the id {task_type_pk}.")
         check_entity_read(request.user, entity)

@@ -22,7 +22,7 @@ from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
 from kitsu_project.api.serialization import serialize_queryset, serialize_row
-from kitsu_project.api.viewsets import MalformedId
+from kitsu_project.api.viewsets import parse_path_id, path_row
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import (
     Comment,
@@ -50,21 +50,6 @@ FALSE_VALUES = {"false", "0", "no", "off", ""}
 
 
 # ---- input helpers -------------------------------------------------------
-
-
-def parse_path_id(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise MalformedId(value) from None
-
-
-def path_row(queryset, value, label):
-    """Return the row of `queryset` with the path id, raising a 400 when it is malformed and a 404 when unknown."""
-    row = queryset.filter(pk=parse_path_id(value)).first()
-    if row is None:
-        raise NotFound(f"No {label} has the id {value}.")
-    return row
 
 
 def get_project(project_id):

@@ -21,7 +21,7 @@ from accounts.api.viewsets import PERSON_PUBLIC_KEYS
 from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, ARTIST, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR, VENDOR
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import MalformedId
+from kitsu_project.api.viewsets import parse_path_id
 from productions.access import can_read_entity_row, is_project_manager, is_team_member
 from productions.models import (
     Comment,
@@ -47,14 +47,6 @@ NO_ATTACHMENTS = ()
 
 
 # ---- ids and loading ---------------------------------------------------------
-
-
-def path_id(value):
-    """Return `value` as a UUID, or raise a 400 for a malformed id in the path."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise MalformedId(value) from None
 
 
 def body_id(data, key, *, required=True):
@@ -105,7 +97,7 @@ def task_queryset(assignees=None):
 
 
 def load_task(task_id, queryset=None):
-    task = (queryset if queryset is not None else task_queryset()).filter(pk=path_id(task_id)).first()
+    task = (queryset if queryset is not None else task_queryset()).filter(pk=parse_path_id(task_id)).first()
     if task is None:
         raise NotFound(f"No task has the id {task_id}.")
     return task
@@ -121,7 +113,7 @@ def load_person(person_id, *, key="person_id"):
 def load_comment(task, comment_id):
     comment = (
         Comment.objects.select_related("person", "task_status")
-        .filter(pk=path_id(comment_id), object_id=task.pk)
+        .filter(pk=parse_path_id(comment_id), object_id=task.pk)
         .first()
     )
     if comment is None:
@@ -673,7 +665,7 @@ class PersonTasksView(APIView):
 
     def get(self, request, person_id):
         user = request.user
-        person = Person.objects.filter(pk=path_id(person_id)).first()
+        person = Person.objects.filter(pk=parse_path_id(person_id)).first()
         if person is None:
             raise NotFound(f"No person has the id {person_id}.")
         if person.is_bot:
@@ -798,7 +790,7 @@ class PersonAssignView(APIView):
     permission_classes = [IsAuthenticated]
 
     def put(self, request, person_id):
-        person = Person.objects.filter(pk=path_id(person_id)).first()
+        person = Person.objects.filter(pk=parse_path_id(person_id)).first()
         if person is None:
             raise NotFound(f"No person has the id {person_id}.")
         if person.is_bot:
@@ -915,10 +907,10 @@ class CreateTasksView(APIView):
     def post(self, request, project_id, task_type_id, entity_type=None):
         user = request.user
         kind = self.kind or self.kind_from_path(entity_type)
-        project = Project.objects.filter(pk=path_id(project_id)).first()
+        project = Project.objects.filter(pk=parse_path_id(project_id)).first()
         if project is None:
             raise NotFound(f"No project has the id {project_id}.")
-        task_type = TaskType.objects.filter(pk=path_id(task_type_id)).first()
+        task_type = TaskType.objects.filter(pk=parse_path_id(task_type_id)).first()
         if task_type is None:
             raise NotFound(f"No task type has the id {task_type_id}.")
         if not self.may_create(user, project):

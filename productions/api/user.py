@@ -4,8 +4,6 @@ Every role may call them, and each response covers the caller's own team, projec
 and assigned tasks. A bearer token or the access cookie alone authenticates.
 """
 
-import uuid
-
 from django.urls import re_path
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -13,22 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import MalformedId
+from kitsu_project.api.viewsets import parse_path_id
 from productions.models import Entity, EntityType, Project
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
 from productions.services import user_views
 
 
-def check_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        raise MalformedId(value) from None
-    return value
-
-
 def get_project(project_id):
-    check_uuid(project_id)
+    parse_path_id(project_id)
     if not Project.objects.filter(pk=project_id).exists():
         raise NotFound(f"No project has the id {project_id}.")
     return project_id
@@ -36,7 +26,7 @@ def get_project(project_id):
 
 def get_entity(entity_id, kind):
     """Return the entity with this id when it is of `kind` ("Asset", "Shot"...), else raise 404."""
-    check_uuid(entity_id)
+    parse_path_id(entity_id)
     entity = Entity.objects.select_related("entity_type").filter(pk=entity_id).first()
     if entity is None or entity.get_instance_kitsu_type() != kind:
         raise NotFound(f"No {kind.lower()} has the id {entity_id}.")
@@ -44,7 +34,7 @@ def get_entity(entity_id, kind):
 
 
 def get_asset_type(asset_type_id):
-    check_uuid(asset_type_id)
+    parse_path_id(asset_type_id)
     exists = EntityType.objects.filter(pk=asset_type_id).exclude(name__in=TEMPORAL_ENTITY_TYPES).exists()
     if not exists:
         raise NotFound(f"No asset type has the id {asset_type_id}.")
