@@ -19,6 +19,19 @@ from rest_framework.views import set_rollback
 logger = logging.getLogger("kitsu_project.api")
 
 
+class MissingArgument(exceptions.ValidationError):
+    """A required key is missing from the body of an action route.
+
+    Its message is an object keyed by the field, `{"name": "..."}`, because the
+    reference answers missing arguments of these routes that way.
+    """
+
+    def __init__(self, field, problem):
+        super().__init__({field: [problem]})
+        self.field = field
+        self.problem = problem
+
+
 def error_body(message, **extra):
     return {"error": True, "message": message, **extra}
 
@@ -70,7 +83,9 @@ def exception_handler(exc, context):
     if response is None:
         return None
 
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, MissingArgument):
+        response.data = error_body({exc.field: exc.problem}, errors=exc.detail, data=None)
+    elif isinstance(exc, exceptions.ValidationError):
         response.data = error_body(validation_message(exc.detail), errors=exc.detail, data=None)
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = error_body(str(response.data["detail"]))

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.api.viewsets import PERSON_PUBLIC_KEYS
 from accounts.models import Department, Person
+from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
@@ -73,7 +74,7 @@ def body_row(data, key, queryset, label, *, required=True, unknown_is_404=False)
     value = data.get(key)
     if value in (None, ""):
         if required:
-            raise ValidationError({key: ["this field is missing."]})
+            raise MissingArgument(key, "this field is missing: send the id.")
         return None
     try:
         row_id = uuid.UUID(str(value))
@@ -89,6 +90,8 @@ def body_row(data, key, queryset, label, *, required=True, unknown_is_404=False)
 
 def body_name(data, key="name", max_length=160):
     value = data.get(key)
+    if value is None:
+        raise MissingArgument(key, "this field is missing: send a non-empty string.")
     if not isinstance(value, str) or not value.strip():
         raise ValidationError({key: ["missing or empty: send a non-empty string."]})
     if len(value) > max_length:

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.api.viewsets import PERSON_PUBLIC_KEYS
 from accounts.models import Person
+from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, ARTIST, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR, VENDOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import parse_path_id
@@ -729,9 +730,7 @@ class TaskCommentCreateView(APIView):
         task = load_task(task_id, task_queryset().select_related("entity"))
         data = request_body(request)
         if data.get("task_status_id") in (None, ""):
-            # The reference reports this missing key as an object keyed by the field.
-            message = {"task_status_id": "this field is required: send the id of the new task status."}
-            return Response({"error": True, "message": message}, status=status.HTTP_400_BAD_REQUEST)
+            raise MissingArgument("task_status_id", "this field is required: send the id of the new task status.")
         status_id = body_id(data, "task_status_id")
         text = data.get("comment", "") or ""
         if not isinstance(text, str):

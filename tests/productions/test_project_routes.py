@@ -1255,3 +1255,10 @@ def test_task_status_link_refused_for_role(make_client, role):
 
 def test_task_status_link_needs_token(api_client, db):
     assert api_client.post("/api/data/task-status-links", {}, format="json").status_code == 401
+
+
+def test_sequence_without_name_message_names_field(admin_client):
+    project = factories.ProjectFactory()
+    response = admin_client.post(f"/api/data/projects/{project.pk}/sequences", {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["message"]) == {"name"}
