@@ -71,6 +71,7 @@ class PersonSerializer(KitsuModelSerializer):
         else:
             person.set_unusable_password()
         person.save()
+        self.save_relations(person)
         return person
 
     def update(self, instance, validated_data):

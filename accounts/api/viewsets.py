@@ -108,6 +108,7 @@ class PersonViewSet(KitsuModelViewSet):
             # The reference drops these keys silently for non-admins editing their own row.
             for key in PERSON_ADMIN_ONLY_KEYS:
                 serializer.validated_data.pop(key.removesuffix("_id"), None)
+            serializer.relation_ids.pop("departments", None)
         super().perform_update(serializer)
 
     def delete_row(self, row, *, force):

@@ -104,6 +104,7 @@ class Person(KitsuModel, AbstractBaseUser):
     )
     kitsu_extra_fields = ("full_name", "fido_devices")
     kitsu_relations = ("departments",)
+    kitsu_writable_relations = ("departments",)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

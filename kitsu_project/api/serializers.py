@@ -1,5 +1,7 @@
 """The base serializer of the /data routes: DRF fields validate writes, one function formats reads."""
 
+import uuid
+
 from rest_framework import serializers
 
 from .serialization import column_keys, json_key, serialize_row
@@ -44,6 +46,55 @@ class KitsuModelSerializer(serializers.ModelSerializer):
         if unknown and self.instance is None:
             raise serializers.ValidationError({key: ["unknown field."] for key in sorted(unknown)})
         return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        self.relation_ids = self.parse_relations(self.initial_data)
+        return attrs
+
+    def parse_relations(self, data):
+        """Return {relation: [ids]} for the writable many-to-many lists in the body.
+
+        Each list holds ids, or objects with an "id" (as a client reads them back).
+        `null` empties the list. An id that matches no row is a 400 naming the list.
+        """
+        model = self.Meta.model
+        parsed = {}
+        for name in getattr(model, "kitsu_writable_relations", ()):
+            if name not in data:
+                continue
+            values = data[name] or []
+            if not isinstance(values, list):
+                raise serializers.ValidationError({name: ["expected a list of ids."]})
+            ids = []
+            for value in values:
+                raw = value.get("id") if isinstance(value, dict) else value
+                try:
+                    ids.append(uuid.UUID(str(raw)))
+                except ValueError:
+                    raise serializers.ValidationError({name: [f"invalid id {raw!r}: expected a UUID."]}) from None
+            ids = list(dict.fromkeys(ids))
+            related = model._meta.get_field(name).related_model
+            found = set(related.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            missing = [str(pk) for pk in ids if pk not in found]
+            if missing:
+                raise serializers.ValidationError({name: [f"no row has the id(s) {', '.join(missing)}."]})
+            parsed[name] = ids
+        return parsed
+
+    def save_relations(self, instance):
+        for name, ids in getattr(self, "relation_ids", {}).items():
+            getattr(instance, name).set(ids)
+
+    def create(self, validated_data):
+        instance = super().create(validated_data)
+        self.save_relations(instance)
+        return instance
+
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        self.save_relations(instance)
+        return instance
 
     def to_representation(self, instance):
         return serialize_row(

@@ -23,6 +23,7 @@ class EntityType(KitsuModel):
     )
 
     kitsu_relations = ("task_types",)
+    kitsu_writable_relations = ("task_types",)
     # The reference returns an entity type's task types on every read and write.
     kitsu_always_relations = True
 

@@ -95,6 +95,7 @@ class Task(KitsuModel):
     )
 
     kitsu_relations = ("assignees",)
+    kitsu_writable_relations = ("assignees",)
 
     class Meta:
         db_table = "task"

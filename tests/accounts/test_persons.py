@@ -145,3 +145,19 @@ def test_create_with_null_password(admin_client):
 def test_department_with_blank_colour(admin_client):
     response = admin_client.post("/api/data/departments", {"name": "Pipeline", "color": ""}, format="json")
     assert response.status_code == 201
+
+
+def test_admin_sets_departments(admin_client):
+    person = factories.PersonFactory()
+    department = factories.DepartmentFactory()
+    body = {"departments": [str(department.pk)]}
+    response = admin_client.put(f"/api/data/persons/{person.pk}", body, format="json")
+    assert response.json()["departments"] == [str(department.pk)]
+
+
+def test_artist_cannot_set_own_departments(make_client):
+    client = make_client("user")
+    department = factories.DepartmentFactory()
+    body = {"departments": [str(department.pk)]}
+    client.put(f"/api/data/persons/{client.person.pk}", body, format="json")
+    assert not client.person.departments.exists()

@@ -473,3 +473,40 @@ def test_entity_force_delete_removes_child_comments(admin_client, project):
     response = admin_client.delete(f"/api/data/entities/{sequence.pk}", QUERY_STRING="force=true")
     assert response.status_code == 204
     assert not Comment.objects.filter(object_id=task.pk).exists()
+
+
+# ---- many-to-many lists in the body ------------------------------------------
+
+
+def test_task_update_replaces_assignees(admin_client, task):
+    first, second = factories.PersonFactory(), factories.PersonFactory()
+    TaskPersonLink.objects.create(task=task, person=first)
+    response = admin_client.put(f"/api/data/tasks/{task.pk}", {"assignees": [str(second.pk)]}, format="json")
+    assert response.status_code == 200
+    assert list(task.assignees.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_task_update_accepts_assignee_objects(admin_client, task):
+    person = factories.PersonFactory()
+    body = {"assignees": [{"id": str(person.pk), "first_name": "x"}]}
+    assert admin_client.put(f"/api/data/tasks/{task.pk}", body, format="json").status_code == 200
+    assert list(task.assignees.values_list("pk", flat=True)) == [person.pk]
+
+
+def test_task_update_unknown_assignee_is_400(admin_client, task):
+    response = admin_client.put(f"/api/data/tasks/{task.pk}", {"assignees": [str(uuid.uuid4())]}, format="json")
+    assert response.status_code == 400
+    assert "assignees" in response.json()["message"]
+
+
+def test_project_update_replaces_task_types(admin_client, project):
+    task_type = factories.TaskTypeFactory()
+    response = admin_client.put(f"/api/data/projects/{project.pk}", {"task_types": [str(task_type.pk)]}, format="json")
+    assert response.status_code == 200
+    assert list(project.task_types.values_list("pk", flat=True)) == [task_type.pk]
+
+
+def test_project_update_ignores_team(admin_client, project):
+    person = factories.PersonFactory()
+    admin_client.put(f"/api/data/projects/{project.pk}", {"team": [str(person.pk)]}, format="json")
+    assert not project.team.exists()
