@@ -1,6 +1,7 @@
 import re
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from rest_framework import serializers
 
@@ -26,6 +27,26 @@ class PersonSerializer(KitsuModelSerializer):
         model = Person
         exclude = ("last_login", "departments")
         read_only_fields = ("login_failed_attemps", "last_login_failed", "jti")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        current = self.instance
+        becomes_active = attrs.get("active", current.active if current else True) and not attrs.get(
+            "is_bot", current.is_bot if current else False
+        )
+        was_active = self.instance is not None and self.instance.active and not self.instance.is_bot
+        if becomes_active and not was_active:
+            active = Person.objects.filter(active=True, is_bot=False).count()
+            if active >= settings.KITSU_USER_LIMIT:
+                raise serializers.ValidationError(
+                    {
+                        "active": [
+                            f"the limit of {settings.KITSU_USER_LIMIT} active persons is reached: "
+                            "deactivate someone first or raise KITSU_USER_LIMIT."
+                        ]
+                    }
+                )
+        return attrs
 
     def to_representation(self, instance):
         row = super().to_representation(instance)

@@ -136,6 +136,9 @@ KITSU_DEFAULT_TIMEZONE = env_str("KITSU_DEFAULT_TIMEZONE", "Europe/Paris")
 KITSU_DEFAULT_LOCALE = env_str("KITSU_DEFAULT_LOCALE", "en_US")
 KITSU_SELF_HOSTED = env_bool("KITSU_SELF_HOSTED", True)
 
+# Active persons (bots aside) the studio may have at once.
+KITSU_USER_LIMIT = env_int("KITSU_USER_LIMIT", 100, minimum=1)
+
 # Failed logins in a row after which a person must wait before trying again.
 KITSU_MAX_LOGIN_ATTEMPTS = env_int("KITSU_MAX_LOGIN_ATTEMPTS", 5, minimum=1)
 KITSU_LOGIN_LOCK_SECONDS = env_int("KITSU_LOGIN_LOCK_SECONDS", 60, minimum=1)

@@ -38,7 +38,6 @@ PROJECT_EXCLUDED_KEYS = frozenset({"project_status_name"})
 PERSON_SECRET_KEYS = frozenset({"jti"})
 # Roles that read every column of the other persons in the context, as the reference allows.
 FULL_PERSON_ROLES = frozenset({ADMIN, MANAGER})
-DEFAULT_USER_LIMIT = 100
 
 
 # ---- projects ----------------------------------------------------------------
@@ -173,7 +172,7 @@ def user_context(*, user):
     }
     if user.role == ADMIN:
         # NOTE: the server does not enforce this limit; it is only reported to the UI.
-        context["user_limit"] = getattr(settings, "KITSU_USER_LIMIT", DEFAULT_USER_LIMIT)
+        context["user_limit"] = settings.KITSU_USER_LIMIT
     return context
 
 

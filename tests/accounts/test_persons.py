@@ -161,3 +161,31 @@ def test_artist_cannot_set_own_departments(make_client):
     body = {"departments": [str(department.pk)]}
     client.put(f"/api/data/persons/{client.person.pk}", body, format="json")
     assert not client.person.departments.exists()
+
+
+def test_user_limit_blocks_new_active_person(admin_client, settings):
+    settings.KITSU_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
+    body = {"first_name": "One", "last_name": "Too Many", "email": "toomany@example.com"}
+    response = admin_client.post("/api/data/persons", body, format="json")
+    assert response.status_code == 400
+    assert "active" in response.json()["message"]
+
+
+def test_user_limit_allows_inactive_person(admin_client, settings):
+    settings.KITSU_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
+    body = {"first_name": "Off", "last_name": "Duty", "email": "offduty@example.com", "active": False}
+    assert admin_client.post("/api/data/persons", body, format="json").status_code == 201
+
+
+def test_user_limit_blocks_reactivation(admin_client, settings):
+    person = factories.PersonFactory(active=False)
+    settings.KITSU_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
+    response = admin_client.put(f"/api/data/persons/{person.pk}", {"active": True}, format="json")
+    assert response.status_code == 400
+
+
+def test_user_limit_ignores_edits_of_inactive(admin_client, settings):
+    person = factories.PersonFactory(active=False)
+    settings.KITSU_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
+    response = admin_client.put(f"/api/data/persons/{person.pk}", {"phone": "42"}, format="json")
+    assert response.status_code == 200
