@@ -1,0 +1,202 @@
+"""Comment routes of a task: reading a task's comments and commenting with a status change.
+
+`urlpatterns` go under /api/data/, `action_urlpatterns` under /api/actions/.
+"""
+
+import datetime
+import json
+
+from django.db.models import Prefetch
+from django.urls import re_path
+from django.utils.dateparse import parse_datetime
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Person
+from kitsu_project.api.errors import MissingArgument
+from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR
+from kitsu_project.api.serialization import serialize_row
+from productions.access import is_project_manager
+from productions.models import (
+    Comment,
+    TaskStatus,
+)
+from productions.services import comments as comment_services
+
+from .task_common import (
+    COMMENT,
+    TASK,
+    body_id,
+    check_status_change,
+    check_task_action,
+    check_task_read,
+    comment_summary_row,
+    load_comment,
+    load_person,
+    load_task,
+    new_comment_row,
+    request_body,
+    task_queryset,
+)
+
+
+def readable_comments(user, task):
+    """Return the comments of `task` that `user` may read, newest first.
+
+    Managers and supervisors read every comment, artists and vendors those not written
+    by clients, and clients those written by clients (only their own when the project
+    isolates its clients).
+    """
+    comments = (
+        Comment.objects.filter(object_id=task.pk)
+        .select_related("person", "editor", "task_status")
+        .prefetch_related(
+            Prefetch("acknowledgements", queryset=Person.objects.only("pk").order_by()),
+            Prefetch("mentions", queryset=Person.objects.only("pk").order_by()),
+            "department_mentions",
+        )
+        .order_by("-created_at")
+    )
+    if user.role == CLIENT:
+        if task.project.is_clients_isolated:
+            return comments.filter(person=user)
+        return comments.filter(person__role=CLIENT)
+    if user.role in (ADMIN, MANAGER, SUPERVISOR):
+        return comments
+    return comments.exclude(person__role=CLIENT)
+
+
+def check_comment_read(user, task, comment):
+    if user.role in (ADMIN, MANAGER, SUPERVISOR):
+        return
+    author_is_client = comment.person.role == CLIENT
+    if user.role == CLIENT:
+        isolated = task.project.is_clients_isolated
+        allowed = comment.person_id == user.pk if isolated else author_is_client
+    else:
+        allowed = not author_is_client
+    if not allowed:
+        raise PermissionDenied("You are not allowed to read this comment.")
+
+
+class TaskCommentsView(APIView):
+    """GET the comments of a task that the caller may read, newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, task_id):
+        task = load_task(task_id)
+        check_task_read(request.user, task)
+        return Response([comment_summary_row(comment) for comment in readable_comments(request.user, task)])
+
+
+class TaskCommentView(APIView):
+    """GET or DELETE one comment of a task."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, task_id, comment_id):
+        task = load_task(task_id)
+        comment = load_comment(task, comment_id)
+        check_task_read(request.user, task)
+        check_comment_read(request.user, task, comment)
+        return Response(serialize_row(comment))
+
+    def delete(self, request, task_id, comment_id):
+        user = request.user
+        task = load_task(task_id)
+        comment = load_comment(task, comment_id)
+        # Admins and team managers delete any comment; everyone else only their own.
+        if user.role in STAFF_ROLES:
+            allowed = is_project_manager(user, task.project_id)
+        else:
+            allowed = comment.person_id == user.pk
+        if not allowed:
+            raise PermissionDenied("You are not allowed to delete this comment: you are not its author.")
+        comment_services.comment_delete(comment=comment, task=task)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def parse_json_list(data, key, item_type):
+    """Return the list under `key`; form posts send it as a JSON string."""
+    value = data.get(key)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValidationError({key: ["invalid JSON: expected a list."]}) from None
+    if not isinstance(value, list) or not all(isinstance(item, item_type) for item in value):
+        expected = "objects" if item_type is dict else "strings"
+        raise ValidationError({key: [f"expected a list of {expected}."]})
+    return value
+
+
+def parse_comment_date(data):
+    raw = data.get("created_at")
+    if raw in (None, ""):
+        return None
+    value = parse_datetime(str(raw)) if isinstance(raw, str) else None
+    if value is None:
+        raise ValidationError({"created_at": [f"invalid date {raw!r}: expected YYYY-MM-DDTHH:MM:SS."]})
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+class TaskCommentCreateView(APIView):
+    """POST a comment on a task; its status becomes the task's status."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, task_id):
+        user = request.user
+        task = load_task(task_id, task_queryset().select_related("entity"))
+        data = request_body(request)
+        if data.get("task_status_id") in (None, ""):
+            raise MissingArgument("task_status_id", "this field is required: send the id of the new task status.")
+        status_id = body_id(data, "task_status_id")
+        text = data.get("comment", "") or ""
+        if not isinstance(text, str):
+            raise ValidationError({"comment": ["expected a string."]})
+        checklist = parse_json_list(data, "checklist", dict)
+        links = parse_json_list(data, "links", str)
+
+        task_status = TaskStatus.objects.filter(pk=status_id).first()
+        if task_status is None:
+            raise NotFound(f"No task status has the id {status_id}.")
+        check_task_action(user, task)
+        check_status_change(user, task, task_status)
+
+        # Only managers may write on behalf of someone else or backdate a comment.
+        author, created_at = user, None
+        if user.role in STAFF_ROLES:
+            author_id = body_id(data, "person_id", required=False)
+            if author_id is not None:
+                author = load_person(author_id)
+            created_at = parse_comment_date(data)
+
+        comment = comment_services.comment_create(
+            task=task,
+            task_status=task_status,
+            author=author,
+            text=text,
+            checklist=checklist,
+            links=links,
+            created_at=created_at,
+        )
+        return Response(new_comment_row(comment, user), status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    re_path(rf"^tasks/{TASK}/comments/?$", TaskCommentsView.as_view()),
+    re_path(rf"^tasks/{TASK}/comments/{COMMENT}/?$", TaskCommentView.as_view()),
+]
+
+action_urlpatterns = [
+    re_path(rf"^tasks/{TASK}/comment/?$", TaskCommentCreateView.as_view()),
+]
