@@ -1,12 +1,22 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from accounts.api import auth
 from kitsu_project.api import info
+from kitsu_project.api.errors import error_body
 from productions import urls as production_urls
 
 from .api_urls import router
+
+
+class DocsView(SpectacularSwaggerView):
+    """The Swagger UI page; other methods than GET get the API's JSON 405, not an HTML page."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return JsonResponse(error_body(f"The method {request.method} is not allowed on this route."), status=405)
+
 
 api_patterns = [
     re_path(r"^$", info.RootView.as_view(), name="api-root"),
@@ -22,7 +32,7 @@ api_patterns = [
     re_path(r"^auth/logout/?$", auth.LogoutView.as_view(), name="auth-logout"),
     re_path(r"^auth/refresh-token/?$", auth.RefreshTokenView.as_view(), name="auth-refresh-token"),
     re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi"),
-    re_path(r"^apidocs/?$", SpectacularSwaggerView.as_view(url_name="openapi"), name="apidocs"),
+    re_path(r"^apidocs/?$", DocsView.as_view(url_name="openapi"), name="apidocs"),
     path("data/", include(production_urls.data_urlpatterns)),
     path("actions/", include(production_urls.action_urlpatterns)),
     path("data/", include(router.urls)),

@@ -37,7 +37,10 @@ def parse_filter_value(field, key, raw):
         raise ValidationError({key: [f"invalid filter value {raw!r}: expected true or false."]})
     target = field.target_field if field.is_relation else field
     try:
-        return target.to_python(raw)
+        value = target.to_python(raw)
+        # The column's validators hold its range, so an integer too large for it is a 400 too.
+        target.run_validators(value)
+        return value
     except (DjangoValidationError, ValueError, TypeError):
         raise ValidationError({key: [f"invalid filter value {raw!r} for this column."]}) from None
 

@@ -12,4 +12,8 @@ class KitsuJSONRenderer(JSONRenderer):
         if data is None:
             return b""
         # Types orjson does not know (lazy translations, Decimal...) go through DRF's encoder.
-        return orjson.dumps(data, default=_fallback.default, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            return orjson.dumps(data, default=_fallback.default, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            # An integer wider than 64 bits stored before the parser rejected them.
+            return super().render(data, accepted_media_type, renderer_context)

@@ -113,17 +113,23 @@ def body_object(data, key, default=None):
     return value
 
 
+# The range of the integer columns (32 bits, as PostgreSQL's integer type).
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+
+
 def body_int(data, key, default=None):
     value = data.get(key, default)
     if value is None or value == "":
         return default
     if isinstance(value, bool):
         raise ValidationError({key: ["must be an integer."]})
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise ValidationError({key: ["must be an integer."]})
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValidationError({key: ["must be an integer."]})
+    if not INTEGER_MIN <= value <= INTEGER_MAX:
+        raise ValidationError({key: [f"must be between {INTEGER_MIN} and {INTEGER_MAX}, got {value}."]})
+    return value
 
 
 def body_bool(data, key, default=False):

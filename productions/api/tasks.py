@@ -89,6 +89,8 @@ def query_int(request, key, default=None, minimum=None):
         raise ValidationError({key: [f"must be a whole number, got {raw!r}."]}) from None
     if minimum is not None and value < minimum:
         raise ValidationError({key: [f"must be {minimum} or more, got {value}."]})
+    if abs(value) > 2**31 - 1:
+        raise ValidationError({key: [f"must fit in 32 bits, got {value}."]})
     return value
 
 
