@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.api.viewsets import ORGANISATION_SECRET_KEYS, PERSON_PRIVATE_FIELDS
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, Studio
+from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
 from kitsu_project.api.permissions import ADMIN_ONLY
 
 logger = logging.getLogger("accounts.admin")
@@ -382,3 +382,11 @@ class DesktopLoginLogAdmin(ReadOnlyModelAdmin):
     uuid_search_fields = ("pk", "person")
     search_help_text = "Search by person name or email, or paste a log or person id."
     date_hierarchy = "date"
+
+
+@admin.register(SalaryScale)
+class SalaryScaleAdmin(KitsuModelAdmin):
+    list_display = ("department", "position", "seniority", "salary")
+    list_filter = ("department", "position", "seniority")
+    search_fields = ("department__name", "position", "seniority")
+    list_select_related = ("department",)

@@ -14,24 +14,42 @@ from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 
-from accounts.admin import METADATA_FIELDS, METADATA_FIELDSET, KitsuModelAdmin, KitsuTabularInline, has_role
+from accounts.admin import (
+    METADATA_FIELDS,
+    METADATA_FIELDSET,
+    KitsuModelAdmin,
+    KitsuTabularInline,
+    ReadOnlyModelAdmin,
+    has_role,
+)
 from kitsu_project.api.permissions import ADMIN_ONLY, STAFF_ROLES
 from productions.access import in_team
 from productions.models import (
+    ApiEvent,
     Comment,
+    CustomAction,
+    DayOff,
     Entity,
     EntityType,
+    MetadataDescriptor,
+    News,
+    Notification,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
     ProjectStatus,
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
+    SearchFilter,
+    SearchFilterGroup,
+    StatusAutomation,
+    Subscription,
     Task,
     TaskPersonLink,
     TaskStatus,
     TaskType,
     TaskTypeAssetTypeLink,
+    TimeSpent,
 )
 from productions.services.projects import OPEN_STATUS, default_project_status, ensure_first_episode
 
@@ -560,3 +578,116 @@ class CommentAdmin(KitsuModelAdmin):
         if entity_name is None:
             return f"{comment.object_type} {comment.object_id}"
         return f"{comment.task_project_name} / {entity_name} / {comment.task_type_name}"
+
+
+# ---- daily workflow: time, absence, activity -------------------------------
+
+
+@admin.register(TimeSpent)
+class TimeSpentAdmin(KitsuModelAdmin):
+    write_roles = STAFF_ROLES
+    list_display = ("date", "person", "task", "duration")
+    list_filter = ("date", "task__project")
+    search_fields = ("person__first_name", "person__last_name", "task__entity__name")
+    list_select_related = ("person", "task__entity")
+    raw_id_fields = ("person", "task")
+    date_hierarchy = "date"
+
+
+@admin.register(DayOff)
+class DayOffAdmin(KitsuModelAdmin):
+    write_roles = STAFF_ROLES
+    list_display = ("person", "date", "end_date", "description")
+    list_filter = ("date",)
+    search_fields = ("person__first_name", "person__last_name", "description")
+    list_select_related = ("person",)
+    raw_id_fields = ("person",)
+    date_hierarchy = "date"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "person", "type", "author", "read")
+    list_filter = ("type", "read")
+    search_fields = ("person__first_name", "person__last_name", "author__first_name", "author__last_name")
+    list_select_related = ("person", "author")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(KitsuModelAdmin):
+    list_display = ("person", "task", "entity", "task_type")
+    search_fields = ("person__first_name", "person__last_name")
+    list_select_related = ("person", "task", "entity", "task_type")
+    raw_id_fields = ("person", "task", "entity", "task_type")
+
+
+@admin.register(News)
+class NewsAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "task", "author", "change")
+    list_filter = ("change", "task__project")
+    search_fields = ("author__first_name", "author__last_name", "task__entity__name")
+    list_select_related = ("task", "author")
+
+
+@admin.register(ApiEvent)
+class ApiEventAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "name", "user", "project")
+    list_filter = ("name", "project")
+    search_fields = ("name",)
+    list_select_related = ("user", "project")
+
+
+# ---- project settings: automations, custom fields, actions, saved searches ---
+
+
+@admin.register(StatusAutomation)
+class StatusAutomationAdmin(KitsuModelAdmin):
+    list_display = (
+        "id",
+        "entity_type",
+        "in_task_type",
+        "in_task_status",
+        "out_field_type",
+        "out_task_type",
+        "out_task_status",
+        "archived",
+    )
+    list_filter = ("entity_type", "out_field_type", "archived")
+    search_fields = ("entity_type", "in_task_type__name", "out_task_type__name")
+    list_select_related = ("in_task_type", "in_task_status", "out_task_type", "out_task_status")
+    filter_horizontal = ("projects",)
+
+
+@admin.register(MetadataDescriptor)
+class MetadataDescriptorAdmin(KitsuModelAdmin):
+    write_roles = STAFF_ROLES
+    list_display = ("name", "field_name", "project", "entity_type", "data_type", "for_client")
+    list_filter = ("entity_type", "data_type", "for_client", "project")
+    search_fields = ("name", "field_name")
+    list_select_related = ("project",)
+    filter_horizontal = ("departments",)
+
+
+@admin.register(CustomAction)
+class CustomActionAdmin(KitsuModelAdmin):
+    list_display = ("name", "url", "entity_type", "is_ajax")
+    list_filter = ("entity_type", "is_ajax")
+    search_fields = ("name", "url")
+
+
+@admin.register(SearchFilterGroup)
+class SearchFilterGroupAdmin(KitsuModelAdmin):
+    list_display = ("name", "list_type", "entity_type", "person", "project", "is_shared")
+    list_filter = ("list_type", "is_shared")
+    search_fields = ("name",)
+    list_select_related = ("person", "project")
+    raw_id_fields = ("person", "project", "department")
+
+
+@admin.register(SearchFilter)
+class SearchFilterAdmin(KitsuModelAdmin):
+    list_display = ("name", "list_type", "entity_type", "person", "project", "is_shared")
+    list_filter = ("list_type", "is_shared")
+    search_fields = ("name", "search_query")
+    list_select_related = ("person", "project")
+    raw_id_fields = ("person", "project", "department", "search_filter_group")

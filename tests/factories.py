@@ -1,25 +1,38 @@
 """factory_boy factories for every model the tests build."""
 
+import datetime
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, Studio
+from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
 from productions.models import (
+    ApiEvent,
     Comment,
+    CustomAction,
+    DayOff,
     Entity,
     EntityType,
+    MetadataDescriptor,
+    News,
+    Notification,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
     ProjectStatus,
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
+    SearchFilter,
+    SearchFilterGroup,
+    StatusAutomation,
+    Subscription,
     Task,
     TaskPersonLink,
     TaskStatus,
     TaskType,
     TaskTypeAssetTypeLink,
+    TimeSpent,
 )
 
 PASSWORD = "Test-Password-42"
@@ -218,3 +231,116 @@ class TaskPersonLinkFactory(DjangoModelFactory):
 
     task = factory.SubFactory(TaskFactory)
     person = factory.SubFactory(PersonFactory)
+
+
+# ---- daily workflow and project settings -----------------------------------------
+
+
+class TimeSpentFactory(DjangoModelFactory):
+    class Meta:
+        model = TimeSpent
+
+    task = factory.SubFactory(TaskFactory)
+    person = factory.SubFactory(PersonFactory)
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    duration = 2.5
+
+
+class DayOffFactory(DjangoModelFactory):
+    class Meta:
+        model = DayOff
+
+    person = factory.SubFactory(PersonFactory)
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=2 * n))
+    end_date = factory.LazyAttribute(lambda obj: obj.date)
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    type = "comment"
+    person = factory.SubFactory(PersonFactory)
+    author = factory.SubFactory(PersonFactory)
+    task = factory.SubFactory(TaskFactory)
+
+
+class SubscriptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    person = factory.SubFactory(PersonFactory)
+    task = factory.SubFactory(TaskFactory)
+
+
+class NewsFactory(DjangoModelFactory):
+    class Meta:
+        model = News
+
+    author = factory.SubFactory(PersonFactory)
+    task = factory.SubFactory(TaskFactory)
+
+
+class ApiEventFactory(DjangoModelFactory):
+    class Meta:
+        model = ApiEvent
+
+    name = "task:new"
+    data = factory.Dict({})
+
+
+class StatusAutomationFactory(DjangoModelFactory):
+    class Meta:
+        model = StatusAutomation
+
+    in_task_type = factory.SubFactory(TaskTypeFactory)
+    in_task_status = factory.SubFactory(TaskStatusFactory)
+    out_task_type = factory.SubFactory(TaskTypeFactory)
+    out_task_status = factory.SubFactory(TaskStatusFactory)
+
+
+class MetadataDescriptorFactory(DjangoModelFactory):
+    class Meta:
+        model = MetadataDescriptor
+
+    project = factory.SubFactory(ProjectFactory)
+    entity_type = "Asset"
+    name = factory.Sequence(lambda n: f"Field {n}")
+    field_name = factory.Sequence(lambda n: f"field_{n}")
+    data_type = "string"
+
+
+class CustomActionFactory(DjangoModelFactory):
+    class Meta:
+        model = CustomAction
+
+    name = factory.Sequence(lambda n: f"Action {n}")
+    url = "http://127.0.0.1:9/hook"
+
+
+class SearchFilterGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = SearchFilterGroup
+
+    list_type = "asset"
+    name = factory.Sequence(lambda n: f"Group {n}")
+    color = "#123456"
+    person = factory.SubFactory(PersonFactory)
+
+
+class SearchFilterFactory(DjangoModelFactory):
+    class Meta:
+        model = SearchFilter
+
+    list_type = "asset"
+    name = factory.Sequence(lambda n: f"Filter {n}")
+    search_query = "props"
+    person = factory.SubFactory(PersonFactory)
+
+
+class SalaryScaleFactory(DjangoModelFactory):
+    class Meta:
+        model = SalaryScale
+
+    department = factory.SubFactory(DepartmentFactory)
+    salary = 300

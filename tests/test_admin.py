@@ -12,19 +12,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin import PERSON_SECRET_FIELDS
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, Studio
+from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
 from productions.models import (
+    ApiEvent,
     Comment,
+    CustomAction,
+    DayOff,
     Entity,
     EntityType,
+    MetadataDescriptor,
+    News,
+    Notification,
     Project,
     ProjectPersonLink,
     ProjectStatus,
+    SearchFilter,
+    SearchFilterGroup,
+    StatusAutomation,
+    Subscription,
     Task,
     TaskPersonLink,
     TaskStatus,
     TaskType,
+    TimeSpent,
 )
+from tests import factories
 from tests.factories import (
     PASSWORD,
     ClosedProjectFactory,
@@ -118,8 +130,20 @@ ROW_BUILDERS = {
     TaskStatus: TaskStatusFactory,
     Task: make_task,
     Comment: make_comment,
+    TimeSpent: factories.TimeSpentFactory,
+    DayOff: factories.DayOffFactory,
+    Notification: factories.NotificationFactory,
+    Subscription: factories.SubscriptionFactory,
+    News: factories.NewsFactory,
+    ApiEvent: factories.ApiEventFactory,
+    StatusAutomation: factories.StatusAutomationFactory,
+    MetadataDescriptor: factories.MetadataDescriptorFactory,
+    CustomAction: factories.CustomActionFactory,
+    SearchFilterGroup: factories.SearchFilterGroupFactory,
+    SearchFilter: factories.SearchFilterFactory,
+    SalaryScale: factories.SalaryScaleFactory,
 }
-READ_ONLY_MODELS = {LoginLog, DesktopLoginLog}
+READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent}
 ALL_MODELS = list(ROW_BUILDERS)
 WRITABLE_MODELS = [model for model in ALL_MODELS if model not in READ_ONLY_MODELS]
 

@@ -57,3 +57,21 @@ class Organisation(KitsuModel):
         if organisation is None:
             organisation, _ = cls.objects.get_or_create(name="Kitsu")
         return organisation
+
+
+class SalaryScale(KitsuModel):
+    """The daily salary of a position and seniority in a department, for budgets."""
+
+    POSITIONS = [("supervisor", "supervisor"), ("lead", "lead"), ("artist", "artist")]
+    SENIORITIES = [("senior", "senior"), ("mid", "mid"), ("junior", "junior")]
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="salary_scales")
+    position = models.CharField(max_length=255, choices=POSITIONS, default="artist", null=True, blank=True)
+    seniority = models.CharField(max_length=255, choices=SENIORITIES, default="mid", null=True, blank=True)
+    salary = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "salary_scale"
+
+    def __str__(self):
+        return f"{self.department} {self.position} {self.seniority}"

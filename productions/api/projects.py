@@ -498,12 +498,7 @@ def open_project_rows(projects):
     return rows
 
 
-PROJECT_RELATIONS = (
-    ("team", Person),
-    ("asset_types", EntityType),
-    ("task_statuses", TaskStatus),
-    ("task_types", TaskType),
-)
+PROJECT_RELATIONS = tuple((name, Project._meta.get_field(name).related_model) for name in Project.kitsu_relations)
 
 
 class OpenProjectsView(APIView):

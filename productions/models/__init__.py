@@ -1,3 +1,4 @@
+from .activity import ApiEvent, News, Notification, Subscription
 from .comment import Comment
 from .entity import Entity, EntityType, TaskTypeAssetTypeLink
 from .project import (
@@ -8,9 +9,22 @@ from .project import (
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
+from .settings import CustomAction, MetadataDescriptor, SearchFilter, SearchFilterGroup, StatusAutomation
 from .task import Task, TaskPersonLink, TaskStatus, TaskType
+from .time import DayOff, TimeSpent
 
 __all__ = [
+    "ApiEvent",
+    "CustomAction",
+    "DayOff",
+    "MetadataDescriptor",
+    "News",
+    "Notification",
+    "SearchFilter",
+    "SearchFilterGroup",
+    "StatusAutomation",
+    "Subscription",
+    "TimeSpent",
     "Comment",
     "Entity",
     "EntityType",

@@ -92,7 +92,7 @@ class Project(KitsuModel):
     )
 
     kitsu_extra_fields = ("project_status_name",)
-    kitsu_relations = ("team", "asset_types", "task_statuses", "task_types")
+    kitsu_relations = ("team", "asset_types", "task_statuses", "task_types", "status_automations")
     # The team changes through its own routes, so a PUT cannot replace it.
     kitsu_writable_relations = ("asset_types", "task_statuses", "task_types")
 
