@@ -1,7 +1,10 @@
 """The generic /data/<collection> routes of every model."""
 
+from accounts.api import person_actions
 from accounts.api import viewsets as accounts
 from kitsu_project.api.routers import KitsuRouter
+from productions.api import activity, workflow
+from productions.api import time as production_time
 from productions.api import viewsets as productions
 
 router = KitsuRouter()
@@ -18,3 +21,15 @@ router.register("task-types", productions.TaskTypeViewSet, basename="task-type")
 router.register("task-status", productions.TaskStatusViewSet, basename="task-status")
 router.register("tasks", productions.TaskViewSet, basename="task")
 router.register("comments", productions.CommentViewSet, basename="comment")
+router.register("salary-scales", person_actions.SalaryScaleViewSet, basename="salary-scale")
+router.register("time-spents", production_time.TimeSpentViewSet, basename="time-spent")
+router.register("day-offs", production_time.DayOffViewSet, basename="day-off")
+router.register("notifications", activity.NotificationViewSet, basename="notification")
+router.register("subscriptions", activity.SubscriptionViewSet, basename="subscription")
+router.register("news", activity.NewsViewSet, basename="news")
+router.register("events", activity.ApiEventViewSet, basename="event")
+router.register("status-automations", workflow.StatusAutomationViewSet, basename="status-automation")
+router.register("metadata-descriptors", workflow.MetadataDescriptorViewSet, basename="metadata-descriptor")
+router.register("custom-actions", workflow.CustomActionViewSet, basename="custom-action")
+router.register("search-filters", workflow.SearchFilterViewSet, basename="search-filter")
+router.register("search-filter-groups", workflow.SearchFilterGroupViewSet, basename="search-filter-group")

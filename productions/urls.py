@@ -4,20 +4,29 @@ They are mounted before the generic routes, so `/data/projects/open` reaches its
 own view rather than the project detail route.
 """
 
-from productions.api import comments, entities, projects, tasks, user
+from accounts.api import person_actions
+from productions.api import activity, comments, entities, projects, tasks, time, user, workflow
 
 data_urlpatterns = [
+    *activity.urlpatterns,
+    *workflow.urlpatterns,
     *projects.urlpatterns,
     *entities.urlpatterns,
     *tasks.urlpatterns,
     *comments.urlpatterns,
     *user.urlpatterns,
+    *time.urlpatterns,
+    *person_actions.urlpatterns,
 ]
 
 action_urlpatterns = [
+    *activity.action_urlpatterns,
+    *workflow.action_urlpatterns,
     *projects.action_urlpatterns,
     *entities.action_urlpatterns,
     *tasks.action_urlpatterns,
     *comments.action_urlpatterns,
     *user.action_urlpatterns,
+    *time.action_urlpatterns,
+    *person_actions.action_urlpatterns,
 ]

@@ -148,10 +148,30 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
     def get_model_label(self):
         return self.queryset.model._meta.verbose_name
 
+    def get_serializer(self, *args, **kwargs):
+        # Remembered so that `create` and `update` can name the written row in the event log.
+        serializer = super().get_serializer(*args, **kwargs)
+        self.write_serializer = serializer
+        return serializer
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        self.send_row_event(self.write_serializer.instance, "create")
+        return response
+
     def update(self, request, *args, **kwargs):
         # Kitsu's PUT changes only the keys it sends.
         kwargs["partial"] = True
-        return super().update(request, *args, **kwargs)
+        response = super().update(request, *args, **kwargs)
+        self.send_row_event(self.write_serializer.instance, "update")
+        return response
+
+    def send_row_event(self, row, action):
+        """Record `<kind>:new|update|delete` in the event log once the request commits."""
+        from productions.services.events import row_event_send
+
+        if row is not None and row.pk is not None:
+            row_event_send(row=row, action=action, user=self.request.user)
 
     def perform_create(self, serializer):
         row = serializer.save()
@@ -162,8 +182,15 @@ class KitsuModelViewSet(viewsets.ModelViewSet):
         logger.info("%s %s updated by %s", type(row).__name__, row.pk, self.request.user.pk)
 
     def perform_destroy(self, instance):
+        from productions.services.events import event_send, row_event
+
         label, pk = type(instance).__name__, instance.pk
+        # The event is named before the delete, while the row's entity type can still be read.
+        event = row_event(row=instance, action="delete")
         self.delete_row(instance, force=query_flag(self.request, "force"))
+        if event is not None:
+            name, data, project_id = event
+            event_send(name=name, data=data, project_id=project_id, user=self.request.user)
         logger.info("%s %s deleted by %s", label, pk, self.request.user.pk)
 
     def delete_row(self, row, *, force):

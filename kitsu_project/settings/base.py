@@ -136,6 +136,15 @@ KITSU_DEFAULT_TIMEZONE = env_str("KITSU_DEFAULT_TIMEZONE", "Europe/Paris")
 KITSU_DEFAULT_LOCALE = env_str("KITSU_DEFAULT_LOCALE", "en_US")
 KITSU_SELF_HOSTED = env_bool("KITSU_SELF_HOSTED", True)
 
+# Mail (invitations, password notices): printed to the console unless an SMTP server is set.
+EMAIL_BACKEND = env_str("KITSU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("KITSU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KITSU_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("KITSU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KITSU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KITSU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("KITSU_EMAIL_FROM", "kitsu@localhost")
+
 # Active persons (bots aside) the studio may have at once.
 KITSU_USER_LIMIT = env_int("KITSU_USER_LIMIT", 100, minimum=1)
 

@@ -14,6 +14,7 @@ from productions.access import can_read_entity_row, is_team_member
 from productions.models import (
     Comment,
     ProjectPersonLink,
+    Subscription,
     Task,
 )
 
@@ -273,8 +274,7 @@ def full_task_row(task, viewer):
         {
             "entity": entity_row(entity),
             "entity_type": serialize_row(entity_type),
-            # TODO: read the subscription once task subscriptions have their table.
-            "is_subscribed": False,
+            "is_subscribed": Subscription.objects.filter(person_id=viewer.pk, task_id=task.pk).exists(),
             "persons": [person_row(person, viewer) for person in task.assignees.all()],
             "project": project_row(task.project),
             "task_status": serialize_row(task.task_status),

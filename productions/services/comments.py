@@ -2,6 +2,7 @@
 
 import logging
 import re
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,9 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Department
 from productions.models import Comment, Task, TaskStatus
+from productions.services import notifications as notification_services
+from productions.services import workflow as workflow_services
+from productions.services.events import event_send
 
 logger = logging.getLogger("productions.comments")
 
@@ -53,6 +57,8 @@ def comment_create(*, task, task_status, author, text="", checklist=None, links=
     The task's status and derived dates change only when the comment is the newest
     one; a comment dated before the last one makes the task recomputed from all its comments.
     """
+    task_lock(task=task)
+    previous_status_id = task.task_status_id
     check_retake_allowed(task=task, task_status=task_status)
     comment = Comment.objects.create(
         object_id=task.pk,
@@ -71,6 +77,9 @@ def comment_create(*, task, task_status, author, text="", checklist=None, links=
         task_reset_from_comments(task=task)
     else:
         task_apply_status(task=task, task_status=task_status, comment_date=comment.created_at)
+        if task.task_status_id != previous_status_id:
+            workflow_services.status_automations_run(task=task, author=author)
+    notification_services.comment_activity_record(comment=comment, task=task, previous_status_id=previous_status_id)
     logger.info("Comment %s created on task %s by %s", comment.pk, task.pk, author.pk)
     return comment
 
@@ -146,4 +155,83 @@ def comment_delete(*, comment, task):
     comment_id = comment.pk
     comment.delete()
     task_reset_from_comments(task=task)
+    event_send(name="comment:delete", data={"comment_id": comment_id}, project_id=task.project_id)
     logger.info("Comment %s deleted from task %s", comment_id, task.pk)
+
+
+# ---- concurrency, replies and acknowledgements ---------------------------------
+
+
+def task_lock(*, task):
+    """Lock the task row until the transaction ends and reload the columns a comment changes.
+
+    Two comments posted at once on one task then run one after the other, so both
+    are kept and the task ends in the status of the later one.
+    """
+    locked = (
+        Task.objects.select_for_update()
+        .filter(pk=task.pk)
+        .values("task_status_id", "last_comment_date", "retake_count", "real_start_date", "end_date", "done_date")
+        .first()
+    )
+    if locked is None:
+        return task
+    if locked["task_status_id"] != task.task_status_id:
+        task.task_status = TaskStatus.objects.get(pk=locked["task_status_id"])
+    for column in ("last_comment_date", "retake_count", "real_start_date", "end_date", "done_date"):
+        setattr(task, column, locked[column])
+    return task
+
+
+@transaction.atomic
+def comment_acknowledge(*, comment, person):
+    """Add `person` to the acknowledgements of `comment`, or remove them when already there.
+
+    Return True when the comment is now acknowledged by `person`.
+    """
+    Comment.objects.select_for_update().filter(pk=comment.pk).values("pk").first()
+    if comment.acknowledgements.filter(pk=person.pk).exists():
+        comment.acknowledgements.remove(person)
+        logger.info("Comment %s unacknowledged by %s", comment.pk, person.pk)
+        return False
+    comment.acknowledgements.add(person)
+    logger.info("Comment %s acknowledged by %s", comment.pk, person.pk)
+    return True
+
+
+@transaction.atomic
+def comment_reply_add(*, comment, task, author, text):
+    """Append a reply to the `replies` list of `comment` and return it.
+
+    The row is locked while the list is rewritten, so replies posted at once are all kept.
+    """
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S")
+    reply = {
+        "id": str(uuid.uuid4()),
+        "date": now,
+        "person_id": str(author.pk),
+        "text": text,
+        "mentions": [str(person.pk) for person in mentioned_persons(task.project, text)],
+        "department_mentions": [str(department.pk) for department in mentioned_departments(text)],
+        "created_at": now,
+    }
+    comment.replies = [*(comment.replies or []), reply]
+    comment.save(update_fields=["replies", "updated_at"])
+    logger.info("Reply %s added to comment %s by %s", reply["id"], comment.pk, author.pk)
+    return reply
+
+
+def comment_reply_find(*, comment, reply_id):
+    """Return the reply of `comment` with this id, or None."""
+    return next((reply for reply in comment.replies or [] if reply.get("id") == str(reply_id)), None)
+
+
+@transaction.atomic
+def comment_reply_delete(*, comment, reply_id):
+    """Remove a reply from `comment` and return the updated comment."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment.replies = [reply for reply in comment.replies or [] if reply.get("id") != str(reply_id)]
+    comment.save(update_fields=["replies", "updated_at"])
+    logger.info("Reply %s deleted from comment %s", reply_id, comment.pk)
+    return comment

@@ -6,6 +6,7 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from productions.models import Comment, Entity, Task
+from productions.services import workflow as workflow_services
 
 logger = logging.getLogger("productions.entities")
 
@@ -19,6 +20,7 @@ def entity_update(*, serializer):
     entity = serializer.instance
     for key in PROTECTED_KEYS:
         serializer.validated_data.pop(key, None)
+    workflow_services.entity_update_check(serializer=serializer)
     if "data" in serializer.validated_data:
         incoming = serializer.validated_data["data"]
         if isinstance(incoming, dict) and isinstance(entity.data, dict):
@@ -58,6 +60,7 @@ def shot_update(*, serializer, updated_by):
     """Save a shot update. Unlike the generic entity update, a `data` object replaces the stored one."""
     for key in PROTECTED_KEYS:
         serializer.validated_data.pop(key, None)
+    workflow_services.entity_update_check(serializer=serializer)
     shot = serializer.save()
     logger.info("Shot %s updated by %s", shot.pk, updated_by.pk)
     return shot

@@ -19,6 +19,7 @@ from productions.models import (
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
+from productions.services.notifications import entity_created_event_send
 
 logger = logging.getLogger("productions.structure")
 
@@ -164,6 +165,7 @@ def asset_create(
         source=episode,
         created_by=created_by,
     )
+    entity_created_event_send(entity=asset, user=created_by)
     logger.info(
         "Asset %s (%s) created in project %s by %s", asset.pk, name, project.pk, getattr(created_by, "pk", None)
     )
@@ -187,6 +189,7 @@ def episode_create(*, project, name, status="running", description="", data=None
         data={} if data is None else data,
         created_by=created_by,
     )
+    entity_created_event_send(entity=episode, user=created_by)
     logger.info("Episode %s (%s) created in project %s", episode.pk, name, project.pk)
     return episode, True
 
@@ -208,6 +211,7 @@ def sequence_create(*, project, name, episode=None, description="", data=None, c
         data={} if data is None else data,
         created_by=created_by,
     )
+    entity_created_event_send(entity=sequence, user=created_by)
     logger.info("Sequence %s (%s) created in project %s", sequence.pk, name, project.pk)
     return sequence, True
 
@@ -233,5 +237,6 @@ def shot_create(*, project, sequence, name, nb_frames=None, description=None, da
         data=data,
         created_by=created_by,
     )
+    entity_created_event_send(entity=shot, user=created_by)
     logger.info("Shot %s (%s) created in sequence %s", shot.pk, name, sequence.pk)
     return shot, True

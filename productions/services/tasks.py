@@ -10,6 +10,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from accounts.models import Person
 from productions.access import is_project_manager
 from productions.models import Comment, ProjectPersonLink, Task, TaskPersonLink, TaskStatus
+from productions.services import notifications as notification_services
+from productions.services.events import event_send
 
 logger = logging.getLogger("productions.tasks")
 
@@ -139,6 +141,8 @@ def tasks_create_for_entities(*, task_type, entities, created_by):
             )
         )
     Task.objects.bulk_create(new_tasks)
+    for task in new_tasks:
+        event_send(name="task:new", data={"task_id": task.pk}, project_id=task.project_id, user=created_by)
     logger.info(
         "%d task(s) of task type %s created by %s (%d entities already had one)",
         len(new_tasks),
@@ -164,6 +168,7 @@ def tasks_assign(*, tasks, person, assigner):
         [ProjectPersonLink(project_id=project_id, person=person) for project_id in project_ids],
         ignore_conflicts=True,
     )
+    notification_services.assignment_activity_record(task_ids=task_ids, person=person, assigner=assigner)
     logger.info("Person %s assigned to task(s) %s by %s", person.pk, ", ".join(map(str, task_ids)), assigner.pk)
     return tasks
 
@@ -177,6 +182,7 @@ def tasks_clear_assignation(*, tasks, person=None):
         links = links.filter(person=person)
     links.delete()
     Task.objects.filter(pk__in=task_ids).update(updated_at=timezone.now())
+    notification_services.unassignment_events_send(task_ids=task_ids, person=person)
     logger.info(
         "Assignation of %s cleared on task(s) %s",
         person.pk if person is not None else "everyone",

@@ -30,6 +30,7 @@ from productions.models import (
     TaskType,
 )
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
+from productions.services.notifications import notifications_unread_count
 from productions.services.projects import OPEN_STATUS
 
 # Keys of a project row that the reference leaves out of the user routes.
@@ -160,7 +161,7 @@ def user_context(*, user):
         "status_automations": [],
         "departments": [serialize_row(row) for row in Department.objects.all()],
         "studios": [serialize_row(row) for row in Studio.objects.all()],
-        "notification_count": 0,
+        "notification_count": notifications_unread_count(person=user),
         "persons": person_rows(user),
         "project_status": [serialize_row(row) for row in ProjectStatus.objects.all()],
         "projects": project_rows(open_projects_queryset(user)),
