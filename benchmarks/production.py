@@ -38,6 +38,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -47,6 +48,7 @@ from productions.models import (  # noqa: E402
     Comment,
     Entity,
     EntityType,
+    News,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
@@ -279,7 +281,8 @@ def seed():
     TaskPersonLink.objects.bulk_create(links, batch_size=BATCH)
 
     authors = workers + [admin]
-    Comment.objects.bulk_create(
+    tasks_by_id = {task.pk: task for task in tasks}
+    comments = Comment.objects.bulk_create(
         (
             Comment(
                 object_id=rng.choice(tasks).pk,
@@ -288,6 +291,14 @@ def seed():
                 text=f"Note {index}: please check the timing of the second half.",
             )
             for index in range(COMMENTS)
+        ),
+        batch_size=BATCH,
+    )
+    # Each comment is a line of the project's news feed, as the comment route writes it.
+    News.objects.bulk_create(
+        (
+            News(author=comment.person, comment=comment, task=tasks_by_id[comment.object_id], change=index % 3 == 0)
+            for index, comment in enumerate(comments)
         ),
         batch_size=BATCH,
     )
@@ -353,6 +364,56 @@ def http_login(base):
         return json.loads(response.read())["access_token"]
 
 
+# The artist's to-do list as /data/user/tasks builds it: the task columns, its
+# entity, parents, project, type and status, and the newest comment.
+USER_TASKS_SQL = """
+SELECT coalesce(json_agg(row_json), '[]'::json)::text FROM (
+    SELECT to_jsonb(task) || jsonb_build_object(
+        'type', 'Task',
+        'project_name', project.name,
+        'entity_name', entity.name,
+        'entity_type_name', entity_type.name,
+        'entity_data', entity.data,
+        'sequence_name', parent.name,
+        'episode_id', grandparent.id,
+        'episode_name', grandparent.name,
+        'task_type_name', task_type.name,
+        'task_type_color', task_type.color,
+        'task_status_name', task_status.name,
+        'task_status_color', task_status.color,
+        'task_status_short_name', task_status.short_name,
+        'assignees', (SELECT json_agg(link.person_id) FROM task_person_link link WHERE link.task_id = task.id),
+        'last_comment', (
+            SELECT jsonb_build_object('text', comment.text, 'date', comment.created_at, 'person_id', comment.person_id)
+            FROM comment WHERE comment.object_id = task.id ORDER BY comment.created_at DESC LIMIT 1
+        )
+    ) AS row_json
+    FROM task
+    JOIN task_person_link mine ON mine.task_id = task.id AND mine.person_id = %s
+    JOIN entity ON entity.id = task.entity_id
+    JOIN entity_type ON entity_type.id = entity.entity_type_id
+    JOIN project ON project.id = task.project_id
+    JOIN task_type ON task_type.id = task.task_type_id
+    JOIN task_status ON task_status.id = task.task_status_id
+    LEFT JOIN entity parent ON parent.id = entity.parent_id
+    LEFT JOIN entity grandparent ON grandparent.id = parent.parent_id
+    WHERE NOT task_status.is_done
+) AS rows
+"""
+
+
+def time_sql(sql, params, runs):
+    """Return (median seconds, rows) of PostgreSQL running `sql`, which returns one JSON array as text."""
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            text = cursor.fetchone()[0]
+            timings.append(time.perf_counter() - started)
+    return statistics.median(timings), len(json.loads(text))
+
+
 def time_postgresql_json(project_id, runs):
     """Return (median seconds, rows) of PostgreSQL building the shots with their tasks as JSON text."""
     timings = []
@@ -395,6 +456,7 @@ def main():
         f"/api/data/shots/with-tasks?project_id={project.pk}",
         f"/api/data/assets/with-tasks?project_id={project.pk}",
         full_path,
+        f"/api/data/projects/{project.pk}/news?limit=50",
     ]
 
     header = f"{'route':<62} {'rows':>6} {'queries':>8} {'median ms':>10}"
@@ -420,9 +482,28 @@ def main():
             line += f" {http_seconds * 1000:>8.1f}" if http_seconds is not None else f" {'failed':>8}"
         print(line)
 
+    # The to-do list of the artist with the most assigned tasks.
+    artist = (
+        Person.objects.filter(email__startswith="bench-show-")
+        .annotate(assigned=Count("assigned_tasks"))
+        .order_by("-assigned")
+        .first()
+    )
+    artist_client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {issue_tokens(artist)[0]}")
+    seconds, query_count, rows, status, body = time_client(artist_client, "/api/data/user/tasks", args.runs)
+    user_tasks_seconds = seconds if status == 200 else None
+    if status == 200:
+        print(f"{'/api/data/user/tasks (one artist)':<62} {rows:>6} {query_count:>8} {seconds * 1000:>10.1f}")
+    else:
+        print(f"{'/api/data/user/tasks (one artist)':<62} failed with {status}")
+
     if connection.vendor != "postgresql":
         print("PostgreSQL JSON comparison skipped: the database is not PostgreSQL.")
         return
+    sql_seconds, sql_rows = time_sql(USER_TASKS_SQL, [artist.pk], args.runs)
+    print(f"{'PostgreSQL JSON of the artist to-do list':<62} {sql_rows:>6} {1:>8} {sql_seconds * 1000:>10.1f}")
+    if user_tasks_seconds is not None:
+        print(f"ratio /data/user/tasks / PostgreSQL JSON: {user_tasks_seconds / sql_seconds:.1f}x (target: 3x)")
     sql_seconds, sql_rows = time_postgresql_json(project.pk, args.runs)
     print(f"{'PostgreSQL json_agg of the shots with their tasks':<62} {sql_rows:>6} {1:>8} {sql_seconds * 1000:>10.1f}")
     with_tasks = f"/api/data/shots/with-tasks?project_id={project.pk}"
