@@ -99,6 +99,14 @@ def serialize_row(instance, *, relations=False, exclude=()):
     return row
 
 
+def format_plan_values(plan, values):
+    """Return the JSON dict of one row read as a tuple in `field_plan` order (extra values are ignored)."""
+    return {
+        key: formatter(value) if formatter is not None and value is not None else value
+        for (key, _, formatter), value in zip(plan, values, strict=False)
+    }
+
+
 def serialize_queryset(queryset, *, type_column=None, type_of=None):
     """Return the JSON dicts of a queryset's rows, read as tuples without building model instances.
 
@@ -115,11 +123,8 @@ def serialize_queryset(queryset, *, type_column=None, type_of=None):
     default_type = model.get_kitsu_type()
     rows = []
     for values in queryset.values_list(*lookups):
-        row = {
-            key: formatter(value) if formatter is not None and value is not None else value
-            # The type column, when asked for, is one value past the plan.
-            for (key, _, formatter), value in zip(plan, values, strict=False)
-        }
+        # The type column, when asked for, is one value past the plan.
+        row = format_plan_values(plan, values)
         row["type"] = type_of(values[-1]) if type_column else default_type
         rows.append(row)
     return rows
