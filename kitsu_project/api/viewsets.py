@@ -14,7 +14,7 @@ import uuid
 
 from django.db.models import Prefetch
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 
 from .filters import KitsuFilterBackend
 from .pagination import KitsuPagination
@@ -47,6 +47,27 @@ def path_row(queryset, value, label):
     if row is None:
         raise NotFound(f"No {label} has the id {value}.")
     return row
+
+
+def query_uuid(request, name):
+    """Return the UUID of query parameter `name`, None when absent, or raise a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError({name: [f"invalid id {raw!r}: expected a UUID."]}) from None
+
+
+def request_body(request):
+    """Return the request body as a dict (JSON object or form fields), or raise a 400 for any other body."""
+    data = request.data
+    if hasattr(data, "dict"):
+        data = data.dict()
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": ["expected a JSON object."]})
+    return data
 
 
 def query_flag(request, name):

@@ -19,6 +19,7 @@ from accounts.models import Person
 from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.serialization import serialize_row
+from kitsu_project.api.viewsets import request_body
 from productions.access import is_project_manager
 from productions.models import (
     Comment,
@@ -38,7 +39,6 @@ from .task_common import (
     load_person,
     load_task,
     new_comment_row,
-    request_body,
     task_queryset,
 )
 

@@ -8,7 +8,6 @@ them, and so does an entity's creator who is still in the team.
 """
 
 import logging
-import uuid
 
 from django.urls import re_path
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.permissions import ADMIN
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import parse_path_id, query_flag
+from kitsu_project.api.viewsets import parse_path_id, query_flag, query_uuid
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import Entity, Task, TaskPersonLink, TaskType
 from productions.services import entities as entity_services
@@ -32,17 +31,6 @@ logger = logging.getLogger("productions.entities")
 
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
 KIND_LABELS = {"Asset": "asset", "Shot": "shot", "Sequence": "sequence", "Episode": "episode"}
-
-
-def query_uuid(request, name):
-    """Return the UUID of query parameter `name`, None when absent, or raise a 400 naming it."""
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValidationError({name: [f"invalid id {raw!r}: expected a UUID."]}) from None
 
 
 def fetch_entity(kind, entity_id):

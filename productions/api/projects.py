@@ -23,7 +23,7 @@ from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
 from kitsu_project.api.serialization import serialize_queryset, serialize_row
-from kitsu_project.api.viewsets import parse_path_id, path_row
+from kitsu_project.api.viewsets import parse_path_id, path_row, request_body
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import (
     Comment,
@@ -55,14 +55,6 @@ FALSE_VALUES = {"false", "0", "no", "off", ""}
 
 def get_project(project_id):
     return path_row(Project.objects.select_related("project_status"), project_id, "project")
-
-
-def request_body(request):
-    """Return the JSON (or form) object of the request, or raise a 400 for any other body."""
-    data = request.data
-    if not hasattr(data, "get") or not hasattr(data, "keys"):
-        raise ValidationError({"non_field_errors": ["expected a JSON object."]})
-    return data
 
 
 def body_row(data, key, queryset, label, *, required=True, unknown_is_404=False):

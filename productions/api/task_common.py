@@ -55,16 +55,6 @@ def body_id_list(data, key):
     return list(dict.fromkeys(ids))
 
 
-def request_body(request):
-    """Return the request body as a dict (JSON object or form fields)."""
-    data = request.data
-    if hasattr(data, "dict"):
-        data = data.dict()
-    if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": ["expected a JSON object."]})
-    return data
-
-
 def task_queryset(assignees=None):
     """Return tasks joined with what their routes read; `assignees` is the person queryset to prefetch."""
     if assignees is None:

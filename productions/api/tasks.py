@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, CLIENT, VENDOR
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import parse_path_id
+from kitsu_project.api.viewsets import parse_path_id, query_uuid, request_body
 from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Entity,
@@ -48,7 +48,6 @@ from .task_common import (
     load_task,
     person_row,
     project_row,
-    request_body,
     task_queryset,
     task_row,
 )
@@ -67,16 +66,6 @@ class TaskFullView(APIView):
         task = load_task(task_id, queryset)
         check_task_read(request.user, task)
         return Response(full_task_row(task, request.user))
-
-
-def query_uuid(request, key):
-    raw = request.query_params.get(key)
-    if raw in (None, ""):
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ValidationError({key: [f"invalid id {raw!r}: expected a UUID."]}) from None
 
 
 def query_int(request, key, default=None, minimum=None):

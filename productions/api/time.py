@@ -12,7 +12,6 @@ Time is logged for a person assigned to the task, by that person, a team manager
 
 import datetime
 import logging
-import uuid
 
 from django.http import JsonResponse
 from django.urls import re_path
@@ -25,7 +24,7 @@ from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, ALL_ROLES, CLIENT, MANAGER, SUPERVISOR, VENDOR
 from kitsu_project.api.serialization import serialize_queryset, serialize_row
 from kitsu_project.api.serializers import serializer_for
-from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row
+from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row, query_uuid
 from productions.access import can_read_entity_row, can_read_project_row, is_team_member
 from productions.models import DayOff, Entity, Project, Task, TaskPersonLink, TaskType, TimeSpent
 from productions.services import time as time_services
@@ -56,16 +55,6 @@ def check_task_read(user, task):
 
 def user_department_ids(user):
     return list(user.departments.values_list("pk", flat=True))
-
-
-def query_uuid(request, key):
-    value = request.query_params.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError({key: [f"invalid id {value!r}: expected a UUID."]}) from None
 
 
 def others_time_scope(user, project_id=None):

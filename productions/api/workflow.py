@@ -21,7 +21,7 @@ from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.serializers import serializer_for
-from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row
+from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row, request_body
 from productions.access import in_open_project_team, is_project_manager
 from productions.models import (
     CustomAction,
@@ -43,7 +43,6 @@ from .projects import (
     body_row,
     body_text,
     project_answer,
-    request_body,
 )
 from .task_common import (
     COMMENT,
