@@ -58,7 +58,7 @@ class KitsuJWTAuthentication(JWTAuthentication):
             logger.warning(
                 "Refused a cookie-authenticated %s from origin %r", request.method, request.META.get("HTTP_ORIGIN")
             )
-            raise PermissionDenied("Cross-site request refused: the Origin header does not match this server.")
+            raise PermissionDenied("Cross-site request rejected: the Origin header does not match this server.")
         return user, validated
 
     def get_raw_token(self, header):

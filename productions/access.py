@@ -1,4 +1,4 @@
-"""Who may see and change production rows: team membership and role rules."""
+"""Access rules for production rows: team membership and role checks."""
 
 from django.db.models import Exists, OuterRef, Q
 

@@ -11,7 +11,7 @@ from .serializers import DepartmentSerializer, OrganisationSerializer, PersonSer
 
 logger = logging.getLogger("accounts.persons")
 
-# What non-admins see of other people, as the reference shows it.
+# Columns non-admins see of other people, as the reference shows them.
 PERSON_PUBLIC_KEYS = frozenset(
     {
         "id",
@@ -75,7 +75,7 @@ class PersonViewSet(KitsuModelViewSet):
     def shows_full_rows(self, user):
         if user.role == ADMIN:
             return True
-        # Non-admins only ever update their own row, and see all of it in the answer.
+        # Non-admins only ever update their own row, and see all of it in the response.
         if self.action in ("update", "partial_update"):
             return True
         return self.action != "list" and user.role == MANAGER

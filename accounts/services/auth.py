@@ -50,7 +50,7 @@ def record_failed_login(person, now):
 
 
 def person_log_in(*, login, password, ip_address=None, origin="script"):
-    """Return a LoginResult, or raise LoginFailed; never says whether the account exists."""
+    """Return a LoginResult, or raise LoginFailed; never reveals whether the account exists."""
     now = timezone.now()
     person = find_person_by_login(login)
     if person is None:

@@ -71,7 +71,7 @@ def exception_handler(exc, context):
         set_rollback()
         return Response(error_body(message), status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, IntegrityError):
-        # The failed statement aborted the transaction: roll it back before answering.
+        # The failed statement aborted the transaction: roll it back before responding.
         set_rollback()
         logger.warning("Integrity error on %s: %s", context["request"].path, exc)
         return Response(
@@ -90,7 +90,7 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = error_body(str(response.data["detail"]))
         if getattr(exc, "default_code", None) == "malformed_id":
-            # The reference's malformed-id answer carries "data": null, like its other input errors.
+            # The reference's malformed-id response carries "data": null, like its other input errors.
             response.data["data"] = None
         if response.status_code == status.HTTP_401_UNAUTHORIZED:
             # Clients written against the reference read token errors from "msg".

@@ -57,7 +57,7 @@ def database_is_up():
             cursor.execute("SELECT 1")
         return True
     except Exception:  # any driver error means the database is unreachable
-        logger.exception("Health check: the database does not answer")
+        logger.exception("Health check: the database does not respond")
         return False
 
 
@@ -72,7 +72,7 @@ def job_queue_is_up():
             broker.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:  # kombu raises many transport-specific errors
-        logger.warning("Health check: the Celery broker does not answer")
+        logger.warning("Health check: the Celery broker does not respond")
         return False
 
 

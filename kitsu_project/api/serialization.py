@@ -43,7 +43,7 @@ def format_value(value):
 
 
 def json_key(field):
-    """The JSON key of a column: the column name for foreign keys (`project_id`), else the field name."""
+    """Return the JSON key of a column: the column name for foreign keys (`project_id`), else the field name."""
     return field.column if field.is_relation else field.name
 
 

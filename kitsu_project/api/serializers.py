@@ -55,7 +55,7 @@ class KitsuModelSerializer(serializers.ModelSerializer):
     def parse_relations(self, data):
         """Return {relation: [ids]} for the writable many-to-many lists in the body.
 
-        Each list holds ids, or objects with an "id" (as a client reads them back).
+        Each list contains ids, or objects with an "id" (as a client reads them back).
         `null` empties the list. An id that matches no row is a 400 naming the list.
         """
         model = self.Meta.model

@@ -619,7 +619,7 @@ class ProjectCommentsView(ProjectListView):
 
 
 def paginated(request, queryset, *, relations=False):
-    """Answer a bare list, or the paginated object when `?page=` is given."""
+    """Return a bare list, or the paginated object when `?page=` is given."""
     paginator = KitsuPagination()
     page = paginator.paginate_queryset(queryset, request)
     rows = queryset if page is None else page

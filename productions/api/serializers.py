@@ -35,7 +35,7 @@ class TaskSerializer(
 
 
 class ProjectSerializer(serializer_for(Project)):
-    """A project; the answers to a create or an update of a TV show also carry `first_episode_id`."""
+    """A project; the responses to a create or an update of a TV show also carry `first_episode_id`."""
 
     def to_representation(self, instance):
         row = super().to_representation(instance)

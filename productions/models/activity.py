@@ -72,7 +72,7 @@ class News(KitsuModel):
 
 
 class ApiEvent(KitsuModel):
-    """One entry of the event log: what changed (`task:new`, `comment:update`...), by whom, with its ids."""
+    """One entry of the event log: the change (`task:new`, `comment:update`...), its author and the ids involved."""
 
     name = models.CharField(max_length=80, db_index=True)
     user = models.ForeignKey("accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -49,7 +49,7 @@ class TaskTypeAssetTypeLink(models.Model):
 
 
 class Entity(KitsuModel):
-    """An asset, episode, sequence, shot, scene, edit or concept, told apart by its entity type."""
+    """An asset, episode, sequence, shot, scene, edit or concept, distinguished by its entity type."""
 
     STATUSES = [(value, value) for value in ("standby", "running", "complete", "canceled")]
 

@@ -71,7 +71,7 @@ def task_create(*, serializer, created_by):
             task.assignees.set(assignees)
     except IntegrityError:
         raise ValidationError({"name": ["a task with this name, task type and entity already exists."]}) from None
-    # The answer to a task creation lists its assignees, as the reference's does.
+    # The response to a task creation lists its assignees, as the reference's does.
     serializer.context["relations"] = True
     logger.info("Task %s created on entity %s by %s", task.pk, entity.pk, created_by.pk)
     return task

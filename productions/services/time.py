@@ -348,12 +348,12 @@ def studio_timezone():
 
 
 def local_midnight(day):
-    """The aware datetime at which `day` starts in the studio's time zone."""
+    """Return the aware datetime at which `day` starts in the studio's time zone."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=studio_timezone())
 
 
 def local_day(value):
-    """The studio's calendar day of a datetime (a date is returned as it is)."""
+    """Return the studio's calendar day of a datetime (a date is returned as it is)."""
     if isinstance(value, datetime.datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value, datetime.UTC)
@@ -362,7 +362,7 @@ def local_day(value):
 
 
 def business_days_between(start, end):
-    """The Monday-to-Friday days in [start, end] (dates), at least 1."""
+    """Count the Monday-to-Friday days in [start, end] (dates), at least 1."""
     count = 0
     day = start
     while day <= end:
