@@ -34,6 +34,7 @@ from productions.models import (
     MetadataDescriptor,
     News,
     Notification,
+    Plugin,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
@@ -673,6 +674,13 @@ class CustomActionAdmin(KitsuModelAdmin):
     list_display = ("name", "url", "entity_type", "is_ajax")
     list_filter = ("entity_type", "is_ajax")
     search_fields = ("name", "url")
+
+
+@admin.register(Plugin)
+class PluginAdmin(KitsuModelAdmin):
+    list_display = ("name", "plugin_id", "version", "maintainer_name", "license", "updated_at")
+    list_filter = ("license",)
+    search_fields = ("name", "plugin_id", "maintainer_name")
 
 
 @admin.register(SearchFilterGroup)

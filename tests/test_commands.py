@@ -46,6 +46,7 @@ def test_create_admin_creates_admin():
     person = Person.objects.get(email="boss@example.com")
     assert person.role == "admin"
     assert person.check_password("Boss-Password-1")
+    assert (person.phone, person.desktop_login) == ("", "")
 
 
 def test_create_admin_promotes_existing_person():

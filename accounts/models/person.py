@@ -28,6 +28,9 @@ class PersonManager(BaseUserManager):
         fields.setdefault("role", Role.ADMIN)
         fields.setdefault("first_name", "Super")
         fields.setdefault("last_name", "Admin")
+        # Zou's create-admin command also leaves the phone and desktop login as empty strings.
+        fields.setdefault("phone", "")
+        fields.setdefault("desktop_login", "")
         return self.create_user(email, password, **fields)
 
 

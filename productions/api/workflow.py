@@ -26,6 +26,7 @@ from productions.access import in_open_project_team, is_project_manager
 from productions.models import (
     CustomAction,
     MetadataDescriptor,
+    Plugin,
     Project,
     SearchFilter,
     SearchFilterGroup,
@@ -264,6 +265,14 @@ class CustomActionViewSet(KitsuModelViewSet):
     queryset = CustomAction.objects.all()
     serializer_class = serializer_for(CustomAction)
     list_roles = ALL_BUT_VENDORS
+    read_roles = frozenset({ADMIN})
+
+
+class PluginViewSet(KitsuModelViewSet):
+    """Admins only: the plugins registered on this server."""
+
+    queryset = Plugin.objects.all()
+    serializer_class = serializer_for(Plugin)
     read_roles = frozenset({ADMIN})
 
 

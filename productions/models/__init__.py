@@ -9,7 +9,7 @@ from .project import (
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
-from .settings import CustomAction, MetadataDescriptor, SearchFilter, SearchFilterGroup, StatusAutomation
+from .settings import CustomAction, MetadataDescriptor, Plugin, SearchFilter, SearchFilterGroup, StatusAutomation
 from .task import Task, TaskPersonLink, TaskStatus, TaskType
 from .time import DayOff, TimeSpent
 
@@ -20,6 +20,7 @@ __all__ = [
     "MetadataDescriptor",
     "News",
     "Notification",
+    "Plugin",
     "SearchFilter",
     "SearchFilterGroup",
     "StatusAutomation",

@@ -17,7 +17,7 @@ class Comment(KitsuModel):
     replies = models.JSONField(default=empty_list, null=True, blank=True)
     checklist = models.JSONField(null=True, blank=True)
     pinned = models.BooleanField(null=True, blank=True)
-    links = models.JSONField(default=empty_list, null=True, blank=True)
+    links = models.JSONField(null=True, blank=True)
     shotgun_id = models.IntegerField(null=True, blank=True, db_index=True)
     task_status = models.ForeignKey(
         "productions.TaskStatus", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"

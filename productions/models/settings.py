@@ -80,6 +80,26 @@ class CustomAction(KitsuModel):
         return self.name
 
 
+class Plugin(KitsuModel):
+    """A server plugin installed on the studio's instance, registered by an admin."""
+
+    plugin_id = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, db_index=True)
+    description = models.TextField(null=True, blank=True)
+    version = models.CharField(max_length=50)
+    maintainer_name = models.CharField(max_length=200)
+    maintainer_email = models.EmailField(max_length=255, null=True, blank=True)
+    website = models.URLField(null=True, blank=True)
+    license = models.CharField(max_length=80)
+    revision = models.CharField(max_length=12, null=True, blank=True)
+
+    class Meta:
+        db_table = "plugin"
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+
 class SearchFilterGroup(KitsuModel):
     """A named, coloured group of saved searches of one list page."""
 

@@ -7,11 +7,12 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, OuterRef, Subquery, Sum, Value
+from django.db.models import F, FloatField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractWeek, ExtractYear
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
 
+from accounts.models import Person
 from kitsu_project.api.serialization import serialize_row
 from productions.models import DayOff, Entity, Task, TaskPersonLink, TimeSpent
 
@@ -119,6 +120,13 @@ def task_duration_refresh(*, task_ids):
     )
 
 
+def presence_move_forward(*, person_id, date):
+    """Move the person's last presence to `date` when it is later: logging time shows the person was there."""
+    Person.objects.filter(Q(last_presence__isnull=True) | Q(last_presence__lt=date), pk=person_id).update(
+        last_presence=date
+    )
+
+
 @transaction.atomic
 def time_spent_set(*, task, person, date, duration, add=False):
     """Log `duration` minutes of `person` on `task` for `date`, replacing or (with `add`) adding to
@@ -131,6 +139,7 @@ def time_spent_set(*, task, person, date, duration, add=False):
                 row = TimeSpent.objects.create(task=task, person=person, date=date, duration=duration)
             logger.info("Time spent %s created on task %s for person %s", row.pk, task.pk, person.pk)
             task_duration_refresh(task_ids=[task.pk])
+            presence_move_forward(person_id=person.pk, date=date)
             return row
         except IntegrityError:
             # A concurrent request created the row first: update that one.
@@ -163,6 +172,8 @@ def time_spent_save(*, serializer):
     previous_task_id = serializer.instance.task_id if serializer.instance is not None else None
     row = serializer.save()
     task_duration_refresh(task_ids={row.task_id, previous_task_id} - {None})
+    if previous_task_id is None:
+        presence_move_forward(person_id=row.person_id, date=row.date)
     logger.info("Time spent %s saved on task %s", row.pk, row.task_id)
     return row
 

@@ -340,6 +340,13 @@ def test_comment_list_admin_only(make_client, role):
     assert make_client(role).get("/api/data/comments").status_code == 403
 
 
+def test_comment_generic_create_leaves_links_empty(admin_client, task):
+    body = {"object_id": str(task.pk), "object_type": "Task", "person_id": str(admin_client.person.pk), "text": "raw"}
+    response = admin_client.post("/api/data/comments", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["links"] is None
+
+
 def test_comment_read_by_team_artist(make_client, task):
     client = make_client("user")
     join_team(task.project, client.person)

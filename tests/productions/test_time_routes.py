@@ -109,6 +109,23 @@ def test_add_time_spent_creates(artist, task):
     assert duration_of(task) == 15
 
 
+def presence_of(person):
+    person.refresh_from_db(fields=["last_presence"])
+    return person.last_presence
+
+
+def test_set_time_spent_moves_presence_forward(artist, task):
+    artist.post(set_url(task, artist.person), {"duration": 60}, format="json")
+    assert presence_of(artist.person) == datetime.date.fromisoformat(DAY)
+
+
+def test_set_time_spent_keeps_later_presence(artist, task):
+    artist.person.last_presence = datetime.date(2030, 1, 1)
+    artist.person.save(update_fields=["last_presence"])
+    artist.post(set_url(task, artist.person), {"duration": 60}, format="json")
+    assert presence_of(artist.person) == datetime.date(2030, 1, 1)
+
+
 def test_task_duration_sums_persons(artist, task, project):
     other = factories.PersonFactory()
     assign(task, other)
@@ -267,6 +284,12 @@ def test_generic_create_updates_task_duration(admin_client, artist, task):
     body = {"task_id": str(task.pk), "person_id": str(artist.person.pk), "date": DAY, "duration": 300}
     assert admin_client.post("/api/data/time-spents/", body, format="json").status_code == 201
     assert duration_of(task) == 300
+
+
+def test_generic_create_moves_presence_forward(admin_client, artist, task):
+    body = {"task_id": str(task.pk), "person_id": str(artist.person.pk), "date": DAY, "duration": 30}
+    assert admin_client.post("/api/data/time-spents/", body, format="json").status_code == 201
+    assert presence_of(artist.person) == datetime.date.fromisoformat(DAY)
 
 
 def test_generic_create_zero_duration(admin_client, artist, task):

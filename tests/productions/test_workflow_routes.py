@@ -935,6 +935,55 @@ def test_custom_action_anonymous(api_client):
     assert api_client.get("/api/data/custom-actions/").status_code == 401
 
 
+# ---- plugins --------------------------------------------------------------------
+
+PLUGIN = {"plugin_id": "farm-sync", "name": "Farm sync", "version": "1.0.0", "maintainer_name": "TD", "license": "MIT"}
+
+
+def test_plugin_crud(admin_client):
+    created = admin_client.post("/api/data/plugins", PLUGIN, format="json")
+    assert created.status_code == 201
+    plugin_id = created.json()["id"]
+    assert created.json()["type"] == "Plugin"
+    updated = admin_client.put(f"/api/data/plugins/{plugin_id}", {"version": "1.1.0"}, format="json")
+    assert updated.json()["version"] == "1.1.0"
+    assert [row["plugin_id"] for row in admin_client.get("/api/data/plugins").json()] == ["farm-sync"]
+    assert admin_client.delete(f"/api/data/plugins/{plugin_id}").status_code == 204
+    assert admin_client.get(f"/api/data/plugins/{plugin_id}").status_code == 404
+
+
+@pytest.mark.parametrize("field", ["plugin_id", "name", "version", "maintainer_name", "license"])
+def test_plugin_missing_field(admin_client, field):
+    body = {key: value for key, value in PLUGIN.items() if key != field}
+    response = admin_client.post("/api/data/plugins", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["message"]
+
+
+def test_plugin_duplicate_id(admin_client):
+    assert admin_client.post("/api/data/plugins", PLUGIN, format="json").status_code == 201
+    response = admin_client.post("/api/data/plugins", {**PLUGIN, "name": "Other"}, format="json")
+    assert response.status_code == 400
+    assert "plugin_id" in response.json()["message"]
+
+
+def test_plugin_bad_website(admin_client):
+    response = admin_client.post("/api/data/plugins", {**PLUGIN, "website": "not a url"}, format="json")
+    assert response.status_code == 400
+    assert "website" in response.json()["message"]
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_plugin_admin_only(make_client, role):
+    client = make_client(role)
+    assert client.get("/api/data/plugins").status_code == 403
+    assert client.post("/api/data/plugins", PLUGIN, format="json").status_code == 403
+
+
+def test_plugin_unknown(admin_client):
+    assert admin_client.get(f"/api/data/plugins/{UNKNOWN}").status_code == 404
+
+
 # ---- saved search filters: the caller's own ------------------------------------
 
 

@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 raise CommandError("Invalid --password: " + " ".join(error.messages)) from None
 
         if person is None:
-            person = Person(email=email, first_name=first_name, last_name=last_name)
+            # Zou's create-admin command also leaves the phone and desktop login as empty strings.
+            person = Person(email=email, first_name=first_name, last_name=last_name, phone="", desktop_login="")
             action = "Created"
         else:
             action = "Updated"
