@@ -136,7 +136,9 @@ class CommentReplyDeleteView(APIView):
             raise NotFound(f"No reply has the id {reply_id} on comment {comment.pk}.")
         if reply.get("person_id") != str(request.user.pk) and request.user.role != ADMIN:
             raise PermissionDenied("You are not allowed to delete this reply: you are not its author.")
-        comment = comment_services.comment_reply_delete(comment=comment, reply_id=reply["id"])
+        comment = comment_services.comment_reply_delete(
+            comment=comment, task=task, reply_id=reply["id"], user=request.user
+        )
         return Response(serialize_row(comment))
 
 

@@ -219,6 +219,7 @@ def comment_reply_add(*, comment, task, author, text):
     comment.replies = [*(comment.replies or []), reply]
     comment.save(update_fields=["replies", "updated_at"])
     logger.info("Reply %s added to comment %s by %s", reply["id"], comment.pk, author.pk)
+    notification_services.reply_activity_record(comment=comment, task=task, reply=reply, author=author)
     return reply
 
 
@@ -228,10 +229,11 @@ def comment_reply_find(*, comment, reply_id):
 
 
 @transaction.atomic
-def comment_reply_delete(*, comment, reply_id):
-    """Remove a reply from `comment` and return the updated comment."""
+def comment_reply_delete(*, comment, task, reply_id, user):
+    """Remove a reply and its notifications from `comment` and return the updated comment."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     comment.replies = [reply for reply in comment.replies or [] if reply.get("id") != str(reply_id)]
     comment.save(update_fields=["replies", "updated_at"])
     logger.info("Reply %s deleted from comment %s", reply_id, comment.pk)
+    notification_services.reply_activity_remove(comment=comment, task=task, reply_id=reply_id, user=user)
     return comment

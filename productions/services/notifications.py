@@ -2,12 +2,14 @@
 
 A comment notifies the task's assignees, the people following the task (or its
 task type on the shot's sequence) and the people it mentions. Each person gets one
-notification and the author none. The comment also adds a line to the project's news feed. The rows are written
+notification and the author none. A reply also reaches the comment's author and earlier
+repliers. The comment also adds a line to the project's news feed. The rows are written
 in the comment's transaction; the events that announce them wait for the commit.
 """
 
 import logging
 import math
+import uuid
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
@@ -29,15 +31,23 @@ NOTIFICATION_LIST_LIMIT = 100
 # ---- recipients and writes -----------------------------------------------
 
 
-def comment_mentioned_ids(*, comment, project_id):
-    """Return the ids of the persons a comment mentions, by name or through a department of the team."""
-    ids = set(comment.mentions.values_list("pk", flat=True))
-    department_ids = list(comment.department_mentions.values_list("pk", flat=True))
+def mentioned_ids(*, person_ids, department_ids, project_id):
+    """Return the ids of the persons mentioned by name, plus the team members of the mentioned departments."""
+    ids = set(person_ids)
     if department_ids:
         ids.update(
             Person.objects.filter(departments__in=department_ids, projects=project_id).values_list("pk", flat=True)
         )
     return ids
+
+
+def comment_mentioned_ids(*, comment, project_id):
+    """Return the ids of the persons a comment mentions, by name or through a department of the team."""
+    return mentioned_ids(
+        person_ids=comment.mentions.values_list("pk", flat=True),
+        department_ids=list(comment.department_mentions.values_list("pk", flat=True)),
+        project_id=project_id,
+    )
 
 
 def task_follower_ids(task):
@@ -115,6 +125,62 @@ def comment_activity_record(*, comment, task, previous_status_id):
             user=comment.person,
         )
     return notifications
+
+
+@transaction.atomic
+def reply_activity_record(*, comment, task, reply, author):
+    """Notify the people around a comment of a new reply, then announce the reply once committed.
+
+    The task's followers, the comment's author and the authors of earlier replies get a
+    "reply" notification, and the people the reply mentions a "reply-mention" one. Each
+    person gets one notification and the reply's author none.
+    """
+    author_id = author.pk
+    mentioned = mentioned_ids(
+        person_ids=[uuid.UUID(value) for value in reply.get("mentions") or []],
+        department_ids=[uuid.UUID(value) for value in reply.get("department_mentions") or []],
+        project_id=task.project_id,
+    ) - {author_id}
+    earlier_authors = {
+        uuid.UUID(earlier["person_id"])
+        for earlier in comment.replies or []
+        if earlier.get("id") != reply["id"] and earlier.get("person_id")
+    }
+    followers = (task_follower_ids(task) | earlier_authors | {comment.person_id}) - {author_id} - mentioned
+    notifications = [
+        Notification(
+            person_id=person_id,
+            author_id=author_id,
+            comment=comment,
+            task=task,
+            reply_id=reply["id"],
+            type=kind,
+        )
+        for kind, person_ids in (("reply", followers), ("reply-mention", mentioned))
+        for person_id in sorted(person_ids, key=str)
+    ]
+    Notification.objects.bulk_create(notifications)
+    logger.info("Reply %s on comment %s notified %d person(s)", reply["id"], comment.pk, len(notifications))
+    event_send(
+        name="comment:reply",
+        data={"task_id": task.pk, "comment_id": comment.pk, "reply_id": reply["id"]},
+        project_id=task.project_id,
+        user=author,
+    )
+    return notifications
+
+
+@transaction.atomic
+def reply_activity_remove(*, comment, task, reply_id, user):
+    """Delete the notifications of a removed reply and announce the removal once committed."""
+    deleted, _ = Notification.objects.filter(comment=comment, reply_id=reply_id).delete()
+    logger.info("Reply %s removed from comment %s with %d notification(s)", reply_id, comment.pk, deleted)
+    event_send(
+        name="comment:delete-reply",
+        data={"task_id": task.pk, "comment_id": comment.pk, "reply_id": reply_id},
+        project_id=task.project_id,
+        user=user,
+    )
 
 
 @transaction.atomic

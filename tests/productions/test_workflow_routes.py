@@ -9,9 +9,11 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from productions.models import (
+    ApiEvent,
     Comment,
     Entity,
     MetadataDescriptor,
+    Notification,
     ProjectPersonLink,
     SearchFilter,
     SearchFilterGroup,
@@ -170,6 +172,96 @@ def test_reply_mentions(admin_client, task):
     comment = factories.CommentFactory(object_id=task.pk)
     reply = admin_client.post(reply_url(task, comment.pk), {"text": "@Ann Lee look"}, format="json").json()
     assert reply["mentions"] == [str(mentioned.pk)]
+
+
+def notified(person, kind):
+    return list(Notification.objects.filter(person=person, type=kind).values_list("reply_id", flat=True))
+
+
+def test_reply_notifies_comment_author(admin_client, task):
+    author = factories.PersonFactory()
+    comment = factories.CommentFactory(object_id=task.pk, person=author)
+    reply = admin_client.post(reply_url(task, comment.pk), {"text": "Seen"}, format="json").json()
+    assert notified(author, "reply") == [uuid.UUID(reply["id"])]
+
+
+def test_reply_notifies_assignee(admin_client, task):
+    assignee = factories.PersonFactory()
+    TaskPersonLink.objects.create(task=task, person=assignee)
+    comment = factories.CommentFactory(object_id=task.pk)
+    admin_client.post(reply_url(task, comment.pk), {"text": "Seen"}, format="json")
+    assert len(notified(assignee, "reply")) == 1
+
+
+def test_reply_notifies_earlier_repliers(make_client, admin_client, task):
+    earlier = member_client(make_client, "supervisor", task.project)
+    comment = factories.CommentFactory(object_id=task.pk, person=admin_client.person)
+    earlier.post(reply_url(task, comment.pk), {"text": "First"}, format="json")
+    admin_client.post(reply_url(task, comment.pk), {"text": "Second"}, format="json")
+    assert len(notified(earlier.person, "reply")) == 1
+
+
+def test_reply_skips_its_author(admin_client, task):
+    TaskPersonLink.objects.create(task=task, person=admin_client.person)
+    comment = factories.CommentFactory(object_id=task.pk, person=admin_client.person)
+    admin_client.post(reply_url(task, comment.pk), {"text": "Note to self"}, format="json")
+    assert not Notification.objects.filter(person=admin_client.person).exists()
+
+
+def test_reply_mention_notifies_once(admin_client, task):
+    mentioned = factories.PersonFactory(first_name="Ann", last_name="Lee")
+    join_team(task.project, mentioned)
+    TaskPersonLink.objects.create(task=task, person=mentioned)
+    comment = factories.CommentFactory(object_id=task.pk, person=mentioned)
+    admin_client.post(reply_url(task, comment.pk), {"text": "@Ann Lee look"}, format="json")
+    assert len(notified(mentioned, "reply-mention")) == 1
+    assert notified(mentioned, "reply") == []
+
+
+def test_reply_department_mention(admin_client, task):
+    department = factories.DepartmentFactory(name="Lighting")
+    member = factories.PersonFactory()
+    member.departments.add(department)
+    join_team(task.project, member)
+    comment = factories.CommentFactory(object_id=task.pk)
+    admin_client.post(reply_url(task, comment.pk), {"text": "@Lighting please check"}, format="json")
+    assert len(notified(member, "reply-mention")) == 1
+
+
+def test_reply_event_written(django_capture_on_commit_callbacks, admin_client, task):
+    comment = factories.CommentFactory(object_id=task.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = admin_client.post(reply_url(task, comment.pk), {"text": "Seen"}, format="json").json()
+    event = ApiEvent.objects.get(name="comment:reply")
+    assert event.data["reply_id"] == reply["id"]
+    assert event.data["comment_id"] == str(comment.pk)
+
+
+def test_reply_delete_removes_notifications(django_capture_on_commit_callbacks, admin_client, task):
+    author = factories.PersonFactory()
+    comment = factories.CommentFactory(object_id=task.pk, person=author)
+    reply = admin_client.post(reply_url(task, comment.pk), {"text": "Oops"}, format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.delete(f"{reply_url(task, comment.pk)}/{reply['id']}")
+    assert notified(author, "reply") == []
+    assert ApiEvent.objects.filter(name="comment:delete-reply").count() == 1
+
+
+def test_reply_notification_listed(make_client, admin_client, task):
+    author = member_client(make_client, "supervisor", task.project)
+    comment = factories.CommentFactory(object_id=task.pk, person=author.person)
+    admin_client.post(reply_url(task, comment.pk), {"text": "Reworked"}, format="json")
+    rows = author.get("/api/data/user/notifications").json()
+    assert [row["notification_type"] for row in rows] == ["reply"]
+    assert rows[0]["reply_text"] == "Reworked"
+
+
+def test_reply_refused_notifies_nobody(make_client, task):
+    author = factories.PersonFactory()
+    comment = factories.CommentFactory(object_id=task.pk, person=author)
+    response = make_client("user").post(reply_url(task, comment.pk), {"text": "Hi"}, format="json")
+    assert response.status_code == 403
+    assert not Notification.objects.exists()
 
 
 def test_reply_delete_by_author(make_client, task):
