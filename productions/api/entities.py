@@ -163,7 +163,7 @@ class AssetsWithTasksView(EntityRouteView):
         elif episode not in (None, "", "all"):
             # TODO: also keep the assets cast in the episode once entity links have their table.
             queryset = queryset.filter(source_id=query_uuid(request, "episode_id"))
-        return Response(entity_views.assets_with_tasks(queryset, person=self.vendor()))
+        return Response(entity_views.assets_with_tasks(queryset, person=self.vendor(), viewer=request.user))
 
 
 class AssetDetailView(EntityRouteView):
@@ -172,7 +172,7 @@ class AssetDetailView(EntityRouteView):
     def get(self, request, asset_id):
         asset = fetch_entity("Asset", asset_id)
         check_entity_read(request.user, asset)
-        return Response(entity_views.asset_detail(asset, person=self.vendor()))
+        return Response(entity_views.asset_detail(asset, person=self.vendor(), viewer=request.user))
 
     def delete(self, request, asset_id):
         asset = fetch_entity("Asset", asset_id)
@@ -226,7 +226,7 @@ class ShotsWithTasksView(EntityRouteView):
             queryset = queryset.filter(pk=entity_id)
         if request.query_params.get("episode_id") not in (None, "", "all"):
             queryset = queryset.filter(parent__parent_id=query_uuid(request, "episode_id"))
-        return Response(entity_views.shots_with_tasks(queryset, person=self.vendor()))
+        return Response(entity_views.shots_with_tasks(queryset, person=self.vendor(), viewer=request.user))
 
 
 class ShotDetailView(EntityRouteView):
@@ -235,7 +235,7 @@ class ShotDetailView(EntityRouteView):
     def get(self, request, shot_id):
         shot = fetch_entity("Shot", shot_id)
         check_entity_read(request.user, shot)
-        return Response(entity_views.shot_detail(shot, person=self.vendor()))
+        return Response(entity_views.shot_detail(shot, person=self.vendor(), viewer=request.user))
 
     def put(self, request, shot_id):
         if not isinstance(request.data, dict):
@@ -310,7 +310,7 @@ class EntitiesWithTasksView(EntityRouteView):
             return Response([])
         if episode not in (None, ""):
             queryset = queryset.filter(parent_id=query_uuid(request, "episode_id"))
-        return Response(entity_views.entities_with_tasks(queryset, person=self.vendor()))
+        return Response(entity_views.entities_with_tasks(queryset, person=self.vendor(), viewer=request.user))
 
 
 class SequencesWithTasksView(EntitiesWithTasksView):

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import Person
 from kitsu_project.api.serialization import format_datetime, serialize_row
-from productions.models import Entity, Task, TaskPersonLink, TaskType
+from productions.models import Entity, Subscription, Task, TaskPersonLink, TaskType
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
 
 # Relation lists of the detail shapes. They stay empty until entity links
@@ -138,7 +138,6 @@ def build_task_row(values, style, id_text):
         "done_date": format_optional_datetime(done_date),
         "entity_id": id_text[entity_id],
         "estimation": estimation,
-        # TODO: read the caller's task subscriptions once subscriptions have their table.
         "is_subscribed": False,
         "last_comment_date": format_optional_datetime(last_comment_date),
         "last_preview_file_id": preview_id,
@@ -157,11 +156,12 @@ def build_task_row(values, style, id_text):
     return row
 
 
-def tasks_by_entity(entity_queryset, *, style, person=None):
+def tasks_by_entity(entity_queryset, *, style, person=None, viewer=None):
     """Return {entity id: [task dicts with assignees]} for the entities of `entity_queryset`, in two queries.
 
     With `person` (a vendor), only the tasks assigned to that person are kept,
-    and their assignee lists show only that person, as the reference does.
+    and their assignee lists show only that person, as the reference does. With
+    `viewer`, a third query marks the tasks that person follows as `is_subscribed`.
     """
     entity_ids = entity_queryset.values("pk")
     tasks = Task.objects.filter(entity__in=entity_ids).order_by()
@@ -186,13 +186,19 @@ def tasks_by_entity(entity_queryset, *, style, person=None):
         row = by_id.get(task_id)
         if row is not None:
             row["assignees"].append(id_text[person_id])
+    if viewer is not None:
+        followed = Subscription.objects.filter(person=viewer, task__entity__in=entity_ids).order_by()
+        for task_id in followed.values_list(id_column("task_id"), flat=True):
+            row = by_id.get(task_id)
+            if row is not None:
+                row["is_subscribed"] = True
     return by_entity
 
 
 # ---- "with tasks" responses -----------------------------------------------------
 
 
-def assets_with_tasks(queryset, *, person=None):
+def assets_with_tasks(queryset, *, person=None, viewer=None):
     """Build the rows of the asset list page: each asset with its type name and its tasks."""
     rows = []
     columns = (
@@ -245,11 +251,11 @@ def assets_with_tasks(queryset, *, person=None):
                 "tasks": [],
             }
         )
-    attach_tasks(rows, ordered, style=ASSET_STYLE, person=person)
+    attach_tasks(rows, ordered, style=ASSET_STYLE, person=person, viewer=viewer)
     return rows
 
 
-def shots_with_tasks(queryset, *, person=None):
+def shots_with_tasks(queryset, *, person=None, viewer=None):
     """Build the rows of the shot list page: each shot with its sequence, episode and project names and tasks."""
     rows = []
     columns = (
@@ -320,11 +326,11 @@ def shots_with_tasks(queryset, *, person=None):
                 "type": "Shot",
             }
         )
-    attach_tasks(rows, ordered, style=SHOT_STYLE, person=person)
+    attach_tasks(rows, ordered, style=SHOT_STYLE, person=person, viewer=viewer)
     return rows
 
 
-def entities_with_tasks(queryset, *, person=None):
+def entities_with_tasks(queryset, *, person=None, viewer=None):
     """Build the rows of the sequence and episode list pages: each entity with its tasks."""
     rows = []
     columns = ("id", "name", "status", "parent_id", "description", "data", "preview_file_id", "canceled")
@@ -349,15 +355,15 @@ def entities_with_tasks(queryset, *, person=None):
                 "tasks": [],
             }
         )
-    attach_tasks(rows, ordered, style=ENTITY_STYLE, person=person)
+    attach_tasks(rows, ordered, style=ENTITY_STYLE, person=person, viewer=viewer)
     return rows
 
 
-def attach_tasks(rows, queryset, *, style, person):
+def attach_tasks(rows, queryset, *, style, person, viewer=None):
     """Fill the `tasks` list of each row; with `person`, drop the rows left without tasks."""
     if not rows:
         return
-    by_entity = tasks_by_entity(queryset, style=style, person=person)
+    by_entity = tasks_by_entity(queryset, style=style, person=person, viewer=viewer)
     for row in rows:
         row["tasks"] = by_entity.get(row["id"], [])
     if person is not None and style != ENTITY_STYLE:
@@ -374,7 +380,7 @@ def with_link_lists(row):
     return row
 
 
-def asset_detail(asset, *, person=None):
+def asset_detail(asset, *, person=None, viewer=None):
     """Build the full asset: its columns, project and type names, episode and tasks."""
     row = with_link_lists(serialize_row(asset))
     row["project_name"] = asset.project.name
@@ -382,7 +388,7 @@ def asset_detail(asset, *, person=None):
     row["asset_type_name"] = asset.entity_type.name
     del row["source_id"]
     del row["nb_frames"]
-    summary = assets_with_tasks(Entity.objects.filter(pk=asset.pk), person=person)
+    summary = assets_with_tasks(Entity.objects.filter(pk=asset.pk), person=person, viewer=viewer)
     if summary:
         row.update(summary[0])
     else:
@@ -390,9 +396,9 @@ def asset_detail(asset, *, person=None):
     return row
 
 
-def shot_detail(shot, *, person=None):
+def shot_detail(shot, *, person=None, viewer=None):
     """Build the full shot: the shot page row with tasks, then every column of the shot."""
-    rows = shots_with_tasks(Entity.objects.filter(pk=shot.pk), person=person)
+    rows = shots_with_tasks(Entity.objects.filter(pk=shot.pk), person=person, viewer=viewer)
     row = rows[0] if rows else {**shots_with_tasks(Entity.objects.filter(pk=shot.pk))[0], "tasks": []}
     row.update(with_link_lists(serialize_row(shot)))
     return row

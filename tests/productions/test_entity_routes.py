@@ -592,8 +592,34 @@ def assign_all(prod, person, role):
 
 def test_shots_with_tasks_query_count_is_small(admin_client, prod):
     add_shots(prod, 5, [factories.TaskTypeFactory(for_entity="Shot")])
-    # The request's savepoint and release, the token and person lookups, then shots, tasks and assignees.
-    assert count_queries(admin_client, "/api/data/shots/with-tasks", {"project_id": str(prod.project.pk)}) <= 7
+    # The request's savepoint and release, the token and person lookups, then shots, tasks, assignees
+    # and the caller's subscriptions.
+    assert count_queries(admin_client, "/api/data/shots/with-tasks", {"project_id": str(prod.project.pk)}) <= 8
+
+
+def subscribed_flags(rows):
+    return {task["id"]: task["is_subscribed"] for row in rows for task in row["tasks"]}
+
+
+def test_shots_with_tasks_marks_subscribed(admin_client, prod):
+    other_task = prod.task(prod.shot, factories.TaskTypeFactory(for_entity="Shot"))
+    factories.SubscriptionFactory(person=admin_client.person, task=prod.shot_task)
+    rows = admin_client.get("/api/data/shots/with-tasks", {"project_id": str(prod.project.pk)}).json()
+    flags = subscribed_flags(rows)
+    assert flags[str(prod.shot_task.pk)] is True
+    assert flags[str(other_task.pk)] is False
+
+
+def test_assets_with_tasks_ignores_others_subscriptions(admin_client, prod):
+    factories.SubscriptionFactory(person=factories.PersonFactory(), task=prod.asset_task)
+    rows = admin_client.get("/api/data/assets/with-tasks", {"project_id": str(prod.project.pk)}).json()
+    assert subscribed_flags(rows)[str(prod.asset_task.pk)] is False
+
+
+def test_asset_detail_marks_subscribed(admin_client, prod):
+    factories.SubscriptionFactory(person=admin_client.person, task=prod.asset_task)
+    row = admin_client.get(f"/api/data/assets/{prod.asset.pk}").json()
+    assert [task["is_subscribed"] for task in row["tasks"]] == [True]
 
 
 # ---- shot update -------------------------------------------------------------------
