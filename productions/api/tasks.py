@@ -30,6 +30,7 @@ from productions.models import (
     TaskType,
 )
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
+from productions.services import entities as entity_services
 from productions.services import tasks as task_services
 from productions.services.projects import OPEN_STATUS
 from productions.services.user_views import todo_task_rows
@@ -453,6 +454,29 @@ class TaskToReviewView(APIView):
         return Response(row)
 
 
+class TaskMainPreviewView(APIView):
+    """PUT: make the task's newest preview the thumbnail of its entity, and return the entity."""
+
+    permission_classes = [IsAuthenticated]
+
+    def put(self, request, task_id):
+        user = request.user
+        task = load_task(task_id)
+        check_task_read(user, task)
+        # Clients review previews; they do not pick an entity's thumbnail.
+        if user.role == CLIENT:
+            raise PermissionDenied("You are not allowed to do this: clients do not set main previews.")
+        check_task_action(user, task)
+        if task.last_preview_file_id is None:
+            raise ValidationError(
+                {"last_preview_file_id": ["the task has no preview yet: add a preview to one of its comments first."]}
+            )
+        entity = entity_services.entity_main_preview_set(
+            entity=task.entity, preview_file_id=task.last_preview_file_id, user=user
+        )
+        return Response(entity_row(entity))
+
+
 # ---- /actions/projects/{id}/task-types/{id}/.../create-tasks ------------------
 
 
@@ -562,6 +586,7 @@ action_urlpatterns = [
     re_path(r"^tasks/clear-assignation/?$", ClearAssignationView.as_view()),
     re_path(rf"^tasks/{TASK}/assign/?$", TaskAssignView.as_view()),
     re_path(rf"^tasks/{TASK}/to-review/?$", TaskToReviewView.as_view()),
+    re_path(rf"^tasks/{TASK}/set-main-preview/?$", TaskMainPreviewView.as_view()),
     re_path(r"^persons/(?P<person_id>[^/]+)/assign/?$", PersonAssignView.as_view()),
     re_path(CREATE_TASKS + r"shots/create-tasks/?$", CreateTasksView.as_view(kind="Shot")),
     re_path(CREATE_TASKS + r"assets/create-tasks/?$", CreateTasksView.as_view(kind="Asset")),

@@ -3,10 +3,12 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from productions.models import Comment, Entity, Task
 from productions.services import workflow as workflow_services
+from productions.services.events import event_send, row_event_send
 
 logger = logging.getLogger("productions.entities")
 
@@ -26,6 +28,22 @@ def entity_update(*, serializer):
         if isinstance(incoming, dict) and isinstance(entity.data, dict):
             serializer.validated_data["data"] = {**entity.data, **incoming}
     return serializer.save()
+
+
+@transaction.atomic
+def entity_main_preview_set(*, entity, preview_file_id, user):
+    """Make `preview_file_id` the thumbnail of `entity`, and announce it once committed."""
+    Entity.objects.filter(pk=entity.pk).update(preview_file_id=preview_file_id, updated_at=timezone.now())
+    entity.refresh_from_db()
+    logger.info("Entity %s shows preview %s as main preview (set by %s)", entity.pk, preview_file_id, user.pk)
+    event_send(
+        name="preview-file:set-main",
+        data={"entity_id": entity.pk, "preview_file_id": preview_file_id},
+        project_id=entity.project_id,
+        user=user,
+    )
+    row_event_send(row=entity, action="update", user=user)
+    return entity
 
 
 def descendant_ids(entity):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Department
-from productions.models import Comment, ProjectPersonLink, Task, TaskPersonLink
+from productions.models import ApiEvent, Comment, ProjectPersonLink, Task, TaskPersonLink
 from tests import factories
 from tests.conftest import ROLES
 
@@ -913,6 +913,75 @@ def test_to_review_assigned_artist(member, task):
     artist = member("user")
     assign(task, artist.person)
     assert artist.put(f"/api/actions/tasks/{task.pk}/to-review", {}, format="json").status_code == 200
+
+
+# ---- PUT /actions/tasks/{id}/set-main-preview -------------------------------------------------
+
+
+@pytest.fixture
+def previewed_task(task):
+    task.last_preview_file_id = uuid.uuid4()
+    task.save(update_fields=["last_preview_file_id"])
+    return task
+
+
+def main_preview_path(task):
+    return f"/api/actions/tasks/{task.pk}/set-main-preview"
+
+
+def test_main_preview_sets_entity(admin_client, previewed_task):
+    response = admin_client.put(main_preview_path(previewed_task))
+    assert response.status_code == 200
+    assert response.json()["id"] == str(previewed_task.entity_id)
+    assert response.json()["preview_file_id"] == str(previewed_task.last_preview_file_id)
+    previewed_task.entity.refresh_from_db()
+    assert previewed_task.entity.preview_file_id == previewed_task.last_preview_file_id
+
+
+def test_main_preview_events(django_capture_on_commit_callbacks, admin_client, previewed_task):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.put(main_preview_path(previewed_task))
+    names = set(ApiEvent.objects.values_list("name", flat=True))
+    assert "preview-file:set-main" in names
+
+
+def test_main_preview_without_preview(admin_client, task):
+    response = admin_client.put(main_preview_path(task))
+    assert response.status_code == 400
+    assert "last_preview_file_id" in response.json()["message"]
+    task.entity.refresh_from_db()
+    assert task.entity.preview_file_id is None
+
+
+def test_main_preview_unknown_task(admin_client):
+    assert admin_client.put(f"/api/actions/tasks/{uuid.uuid4()}/set-main-preview").status_code == 404
+
+
+def test_main_preview_malformed_id(admin_client):
+    assert admin_client.put("/api/actions/tasks/nope/set-main-preview").status_code == 400
+
+
+def test_main_preview_without_token(api_client, previewed_task):
+    assert api_client.put(main_preview_path(previewed_task)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "role, expected", [("manager", 200), ("supervisor", 200), ("user", 403), ("client", 403), ("vendor", 403)]
+)
+def test_main_preview_by_role(member, previewed_task, role, expected):
+    assert member(role).put(main_preview_path(previewed_task)).status_code == expected
+
+
+@pytest.mark.parametrize("role", ["user", "vendor"])
+def test_main_preview_assignee(member, previewed_task, role):
+    client = member(role)
+    assign(previewed_task, client.person)
+    assert client.put(main_preview_path(previewed_task)).status_code == 200
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_main_preview_outsider(make_client, previewed_task, role):
+    assert make_client(role).put(main_preview_path(previewed_task)).status_code == 403
 
 
 # ---- POST /actions/projects/{id}/task-types/{id}/{kind}/create-tasks --------------------------
