@@ -16,7 +16,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.api.viewsets import ORGANISATION_SECRET_KEYS, PERSON_PRIVATE_FIELDS
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
+from accounts.models import (
+    Department,
+    DesktopLoginLog,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    LoginLog,
+    Organisation,
+    Person,
+    SalaryScale,
+    Software,
+    SoftwareDepartmentLink,
+    Studio,
+)
 from kitsu_project.api.permissions import ADMIN_ONLY
 
 logger = logging.getLogger("accounts.admin")
@@ -117,11 +129,54 @@ class KitsuTabularInline(admin.TabularInline):
 # ---- departments, studios, organisation ------------------------------------
 
 
+class SoftwareLinkInline(KitsuTabularInline):
+    model = SoftwareDepartmentLink
+    autocomplete_fields = ("software",)
+    verbose_name = "software licence"
+
+
+class HardwareItemLinkInline(KitsuTabularInline):
+    model = HardwareItemDepartmentLink
+    autocomplete_fields = ("hardware_item",)
+    verbose_name = "hardware item"
+
+
 @admin.register(Department)
 class DepartmentAdmin(KitsuModelAdmin):
     list_display = ("name", "color", "archived", "updated_at")
     list_filter = ("archived",)
     search_fields = ("name",)
+    inlines = (SoftwareLinkInline, HardwareItemLinkInline)
+
+
+@admin.register(Software)
+class SoftwareAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "file_extension", "version", "monthly_cost", "inventory_amount", "archived")
+    list_filter = ("archived", "file_extension")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(HardwareItem)
+class HardwareItemAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "monthly_cost", "inventory_amount", "archived")
+    list_filter = ("archived",)
+    search_fields = ("name", "short_name")
+
+
+@admin.register(SoftwareDepartmentLink)
+class SoftwareDepartmentLinkAdmin(KitsuModelAdmin):
+    list_display = ("software", "department", "created_at")
+    list_filter = ("department",)
+    search_fields = ("software__name", "department__name")
+    list_select_related = ("software", "department")
+
+
+@admin.register(HardwareItemDepartmentLink)
+class HardwareItemDepartmentLinkAdmin(KitsuModelAdmin):
+    list_display = ("hardware_item", "department", "created_at")
+    list_filter = ("department",)
+    search_fields = ("hardware_item__name", "department__name")
+    list_select_related = ("hardware_item", "department")
 
 
 @admin.register(Studio)

@@ -1,6 +1,6 @@
 """The generic /data/<collection> routes of every model."""
 
-from accounts.api import person_actions
+from accounts.api import departments, person_actions
 from accounts.api import viewsets as accounts
 from kitsu_project.api.routers import KitsuRouter
 from productions.api import activity, workflow
@@ -10,6 +10,8 @@ from productions.api import viewsets as productions
 router = KitsuRouter()
 router.register("persons", accounts.PersonViewSet, basename="person")
 router.register("departments", accounts.DepartmentViewSet, basename="department")
+router.register("softwares", departments.SoftwareViewSet, basename="software")
+router.register("hardware-items", departments.HardwareItemViewSet, basename="hardware-item")
 router.register("studios", accounts.StudioViewSet, basename="studio")
 router.register("organisations", accounts.OrganisationViewSet, basename="organisation")
 router.register("project-status", productions.ProjectStatusViewSet, basename="project-status")

@@ -12,6 +12,7 @@ comments explicitly.
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from accounts.admin import (
@@ -679,6 +680,7 @@ class CustomActionAdmin(KitsuModelAdmin):
 @admin.register(Plugin)
 class PluginAdmin(KitsuModelAdmin):
     list_display = ("name", "plugin_id", "version", "maintainer_name", "license", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("license",)
     search_fields = ("name", "plugin_id", "maintainer_name")
 

@@ -4,7 +4,7 @@ They are mounted before the generic routes, so `/data/projects/open` reaches its
 own view rather than the project detail route.
 """
 
-from accounts.api import person_actions
+from accounts.api import departments, person_actions
 from productions.api import activity, comments, entities, projects, tasks, time, user, workflow
 
 data_urlpatterns = [
@@ -17,6 +17,7 @@ data_urlpatterns = [
     *user.urlpatterns,
     *time.urlpatterns,
     *person_actions.urlpatterns,
+    *departments.urlpatterns,
 ]
 
 action_urlpatterns = [

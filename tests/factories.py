@@ -6,7 +6,19 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
+from accounts.models import (
+    Department,
+    DesktopLoginLog,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    LoginLog,
+    Organisation,
+    Person,
+    SalaryScale,
+    Software,
+    SoftwareDepartmentLink,
+    Studio,
+)
 from productions.models import (
     ApiEvent,
     Comment,
@@ -17,6 +29,7 @@ from productions.models import (
     MetadataDescriptor,
     News,
     Notification,
+    Plugin,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
@@ -61,6 +74,39 @@ class DepartmentFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Department {n}")
     color = "#123456"
+
+
+class SoftwareFactory(DjangoModelFactory):
+    class Meta:
+        model = Software
+
+    name = factory.Sequence(lambda n: f"Software {n}")
+    short_name = factory.Sequence(lambda n: f"sw{n}")
+    file_extension = ".blend"
+
+
+class HardwareItemFactory(DjangoModelFactory):
+    class Meta:
+        model = HardwareItem
+
+    name = factory.Sequence(lambda n: f"Workstation {n}")
+    short_name = factory.Sequence(lambda n: f"ws{n}")
+
+
+class SoftwareDepartmentLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = SoftwareDepartmentLink
+
+    department = factory.SubFactory(DepartmentFactory)
+    software = factory.SubFactory(SoftwareFactory)
+
+
+class HardwareItemDepartmentLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = HardwareItemDepartmentLink
+
+    department = factory.SubFactory(DepartmentFactory)
+    hardware_item = factory.SubFactory(HardwareItemFactory)
 
 
 class StudioFactory(DjangoModelFactory):
@@ -344,3 +390,14 @@ class SalaryScaleFactory(DjangoModelFactory):
 
     department = factory.SubFactory(DepartmentFactory)
     salary = 300
+
+
+class PluginFactory(DjangoModelFactory):
+    class Meta:
+        model = Plugin
+
+    plugin_id = factory.Sequence(lambda n: f"plugin-{n}")
+    name = factory.Sequence(lambda n: f"Plugin {n}")
+    version = "1.0.0"
+    maintainer_name = "Pipeline team"
+    license = "MIT"

@@ -12,7 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin import PERSON_SECRET_FIELDS
-from accounts.models import Department, DesktopLoginLog, LoginLog, Organisation, Person, SalaryScale, Studio
+from accounts.models import (
+    Department,
+    DesktopLoginLog,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    LoginLog,
+    Organisation,
+    Person,
+    SalaryScale,
+    Software,
+    SoftwareDepartmentLink,
+    Studio,
+)
 from productions.models import (
     ApiEvent,
     Comment,
@@ -23,6 +35,7 @@ from productions.models import (
     MetadataDescriptor,
     News,
     Notification,
+    Plugin,
     Project,
     ProjectPersonLink,
     ProjectStatus,
@@ -142,6 +155,11 @@ ROW_BUILDERS = {
     SearchFilterGroup: factories.SearchFilterGroupFactory,
     SearchFilter: factories.SearchFilterFactory,
     SalaryScale: factories.SalaryScaleFactory,
+    Software: factories.SoftwareFactory,
+    HardwareItem: factories.HardwareItemFactory,
+    SoftwareDepartmentLink: factories.SoftwareDepartmentLinkFactory,
+    HardwareItemDepartmentLink: factories.HardwareItemDepartmentLinkFactory,
+    Plugin: factories.PluginFactory,
 }
 READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent}
 ALL_MODELS = list(ROW_BUILDERS)

@@ -1,5 +1,27 @@
 from .logs import DesktopLoginLog, LoginLog
-from .organisation import Department, Organisation, SalaryScale, Studio
+from .organisation import (
+    Department,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    Organisation,
+    SalaryScale,
+    Software,
+    SoftwareDepartmentLink,
+    Studio,
+)
 from .person import Person, Role
 
-__all__ = ["Department", "DesktopLoginLog", "LoginLog", "Organisation", "Person", "Role", "SalaryScale", "Studio"]
+__all__ = [
+    "Department",
+    "DesktopLoginLog",
+    "HardwareItem",
+    "HardwareItemDepartmentLink",
+    "LoginLog",
+    "Organisation",
+    "Person",
+    "Role",
+    "SalaryScale",
+    "Software",
+    "SoftwareDepartmentLink",
+    "Studio",
+]

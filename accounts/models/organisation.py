@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from kitsu_project.db import KitsuModel
@@ -14,6 +15,73 @@ class Department(KitsuModel):
 
     def __str__(self):
         return self.name
+
+
+class Software(KitsuModel):
+    """A software package the studio licenses, such as a DCC. Working files name the one that made them."""
+
+    name = models.CharField(max_length=40, unique=True)
+    short_name = models.CharField(max_length=20)
+    file_extension = models.CharField(max_length=20)
+    secondary_extensions = models.JSONField(null=True, blank=True)
+    monthly_cost = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    inventory_amount = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    archived = models.BooleanField(default=False)
+    version = models.CharField(max_length=20, null=True, blank=True)
+
+    class Meta:
+        db_table = "software"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HardwareItem(KitsuModel):
+    """A kind of equipment the studio owns (workstations, tablets...), counted for budgets."""
+
+    name = models.CharField(max_length=40, unique=True)
+    short_name = models.CharField(max_length=20)
+    monthly_cost = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    inventory_amount = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "hardware_item"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SoftwareDepartmentLink(KitsuModel):
+    """A software licence used by a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="software_links")
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="department_links")
+
+    class Meta:
+        db_table = "software_department_link"
+        constraints = [models.UniqueConstraint(fields=["department", "software"], name="software_department_once")]
+
+    def __str__(self):
+        return f"{self.software} in {self.department}"
+
+
+class HardwareItemDepartmentLink(KitsuModel):
+    """A hardware item used by a department."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="hardware_item_links")
+    hardware_item = models.ForeignKey(HardwareItem, on_delete=models.CASCADE, related_name="department_links")
+
+    class Meta:
+        db_table = "hardware_item_department_link"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "hardware_item"], name="hardware_item_department_once")
+        ]
+
+    def __str__(self):
+        return f"{self.hardware_item} in {self.department}"
 
 
 class Studio(KitsuModel):

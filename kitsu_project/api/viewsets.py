@@ -49,6 +49,19 @@ def path_row(queryset, value, label):
     return row
 
 
+def body_id(data, key, *, required=True):
+    """Return the UUID under `key` in a request body, or raise a 400 naming the key."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if value in (None, ""):
+        if required:
+            raise ValidationError({key: ["this field is required."]})
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        raise ValidationError({key: [f"invalid id {value!r}: expected a UUID."]}) from None
+
+
 def query_uuid(request, name):
     """Return the UUID of query parameter `name`, None when absent, or raise a 400 naming it."""
     raw = request.query_params.get(name)

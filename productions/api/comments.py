@@ -19,7 +19,7 @@ from accounts.models import Person
 from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import request_body
+from kitsu_project.api.viewsets import body_id, request_body
 from productions.access import is_project_manager
 from productions.models import (
     Comment,
@@ -30,7 +30,6 @@ from productions.services import comments as comment_services
 from .task_common import (
     COMMENT,
     TASK,
-    body_id,
     check_status_change,
     check_task_action,
     check_task_read,

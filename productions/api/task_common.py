@@ -27,19 +27,6 @@ NO_ATTACHMENTS = ()
 # ---- ids and loading ---------------------------------------------------------
 
 
-def body_id(data, key, *, required=True):
-    """Return the UUID under `key` in a request body, or raise a 400 naming the key."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if value in (None, ""):
-        if required:
-            raise ValidationError({key: ["this field is required."]})
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise ValidationError({key: [f"invalid id {value!r}: expected a UUID."]}) from None
-
-
 def body_id_list(data, key):
     """Return the UUIDs under `key`: a list of ids, or one id (Gazu sends a single task id)."""
     value = data.get(key) if isinstance(data, dict) else None

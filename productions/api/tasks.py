@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, CLIENT, VENDOR
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import parse_path_id, query_uuid, request_body
+from kitsu_project.api.viewsets import body_id, parse_path_id, query_uuid, request_body
 from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Entity,
@@ -40,7 +40,6 @@ from .task_common import (
     NOT_ALLOWED,
     TASK,
     AssignationRules,
-    body_id,
     body_id_list,
     check_task_action,
     check_task_read,

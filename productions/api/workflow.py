@@ -21,7 +21,7 @@ from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.serializers import serializer_for
-from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row, request_body
+from kitsu_project.api.viewsets import KitsuModelViewSet, body_id, parse_path_id, path_row, request_body
 from productions.access import in_open_project_team, is_project_manager
 from productions.models import (
     CustomAction,
@@ -50,7 +50,6 @@ from .task_common import (
     NO_ATTACHMENTS,
     NO_PREVIEWS,
     TASK,
-    body_id,
     check_status_change,
     check_task_action,
     check_task_read,
