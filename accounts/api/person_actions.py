@@ -177,6 +177,16 @@ class PersonAvatarClearView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class UserAvatarClearView(APIView):
+    """DELETE the caller's own avatar."""
+
+    permission_classes = [IsAuthenticated]
+
+    def delete(self, request):
+        person_services.person_avatar_clear(person=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PersonInviteView(APIView):
     """GET: mail the person an invitation with a link to choose a password (admins)."""
 
@@ -218,15 +228,18 @@ class PersonDesktopLoginLogsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    def get(self, request, person_id):
-        person = load_person(person_id)
+    def target(self, request, person_id):
+        return load_person(person_id)
+
+    def get(self, request, person_id=None):
+        person = self.target(request, person_id)
         if person.pk != request.user.pk and request.user.role not in STAFF_ROLES:
             raise PermissionDenied("Only the person, admins and production managers read these logs.")
         logs = person.desktop_login_logs.order_by("-date", "pk")
         return Response(serialize_queryset(logs))
 
-    def post(self, request, person_id):
-        person = load_person(person_id)
+    def post(self, request, person_id=None):
+        person = self.target(request, person_id)
         if person.pk != request.user.pk and request.user.role != ADMIN:
             raise PermissionDenied("Only the person and admins log desktop logins.")
         data = request.data if isinstance(request.data, dict) else {}
@@ -234,6 +247,13 @@ class PersonDesktopLoginLogsView(APIView):
         date = parse_log_date(raw) if raw not in (None, "") else datetime.datetime.now(datetime.UTC)
         log = person_services.desktop_login_log_create(person=person, date=date)
         return Response(serialize_row(log), status=status.HTTP_201_CREATED)
+
+
+class UserDesktopLoginLogsView(PersonDesktopLoginLogsView):
+    """The same routes for the caller's own desktop logins (/data/user/desktop-login-logs)."""
+
+    def target(self, request, person_id):
+        return request.user
 
 
 class PresenceLogsView(APIView):
@@ -351,6 +371,7 @@ urlpatterns = [
     re_path(r"^persons/presence-logs/(?P<month_date>[^/]+)/?$", PresenceLogsView.as_view()),
     re_path(r"^persons/task-dates/?$", PersonsTaskDatesView.as_view()),
     re_path(rf"{PERSON}/desktop-login-logs/?$", PersonDesktopLoginLogsView.as_view()),
+    re_path(r"^user/desktop-login-logs/?$", UserDesktopLoginLogsView.as_view()),
     re_path(rf"{PERSON}/related-tasks/(?P<task_type_id>[^/]+)/?$", PersonRelatedTasksView.as_view()),
 ]
 
@@ -360,5 +381,6 @@ action_urlpatterns = [
     re_path(rf"{PERSON}/departments/(?P<department_id>[^/]+)/?$", PersonDepartmentRemoveView.as_view()),
     re_path(rf"{PERSON}/disable-two-factor-authentication/?$", PersonTwoFactorDisableView.as_view()),
     re_path(rf"{PERSON}/clear-avatar/?$", PersonAvatarClearView.as_view()),
+    re_path(r"^user/clear-avatar/?$", UserAvatarClearView.as_view()),
     re_path(rf"{PERSON}/invite/?$", PersonInviteView.as_view()),
 ]

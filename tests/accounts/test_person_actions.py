@@ -339,6 +339,19 @@ def test_clear_avatar_anonymous(api_client, person):
     assert api_client.delete(f"/api/actions/persons/{person.pk}/clear-avatar").status_code == 401
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_clear_own_avatar(make_client, role):
+    client = make_client(role)
+    client.person.has_avatar = True
+    client.person.save(update_fields=["has_avatar"])
+    assert client.delete("/api/actions/user/clear-avatar").status_code == 204
+    assert not reload(client.person).has_avatar
+
+
+def test_clear_own_avatar_anonymous(api_client):
+    assert api_client.delete("/api/actions/user/clear-avatar").status_code == 401
+
+
 # ---- invite ------------------------------------------------------------------
 
 
@@ -436,6 +449,31 @@ def test_desktop_logs_list_malformed(admin_client):
 
 def test_desktop_logs_list_anonymous(api_client, person):
     assert api_client.get(logs_path(person.pk)).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_desktop_logs(make_client, role):
+    client = make_client(role)
+    created = client.post("/api/data/user/desktop-login-logs", {"date": "2025-03-04T09:00:00"})
+    assert created.status_code == 201
+    assert created.json()["person_id"] == str(client.person.pk)
+    rows = client.get("/api/data/user/desktop-login-logs").json()
+    assert [row["date"] for row in rows] == ["2025-03-04T09:00:00"]
+
+
+def test_own_desktop_logs_only_mine(make_client, person):
+    factories.DesktopLoginLogFactory(person=person)
+    assert make_client("user").get("/api/data/user/desktop-login-logs").json() == []
+
+
+def test_own_desktop_log_bad_date(make_client):
+    response = make_client("user").post("/api/data/user/desktop-login-logs", {"date": "soon"})
+    assert response.status_code == 400
+    assert "date" in response.json()["message"]
+
+
+def test_own_desktop_logs_anonymous(api_client):
+    assert api_client.get("/api/data/user/desktop-login-logs").status_code == 401
 
 
 def test_desktop_log_create(admin_client, person):
