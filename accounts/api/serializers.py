@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Department, Organisation, Person, Studio
@@ -66,6 +67,12 @@ class PersonSerializer(KitsuModelSerializer):
     def validate_locale(self, value):
         if not LOCALE_PATTERN.match(value or ""):
             raise serializers.ValidationError(f"invalid locale {value!r}, expected e.g. en_US or fr_FR.")
+        return value
+
+    def validate_expiration_date(self, value):
+        unchanged = self.instance is not None and self.instance.expiration_date == value
+        if value is not None and not unchanged and value < timezone.localdate():
+            raise serializers.ValidationError(f"{value.isoformat()} is in the past: expected today or a later date.")
         return value
 
     def validate_email(self, value):

@@ -3,6 +3,7 @@ import logging
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Department, Organisation, Person, Studio
+from accounts.services import persons as person_services
 from kitsu_project.api.permissions import ADMIN, ALL_ROLES, MANAGER
 from kitsu_project.api.serialization import column_keys
 from kitsu_project.api.viewsets import KitsuModelViewSet
@@ -112,14 +113,18 @@ class PersonViewSet(KitsuModelViewSet):
         super().perform_update(serializer)
 
     def delete_row(self, row, *, force):
-        linked = (
-            row.login_logs.exists() or row.comments.exists() or row.projects.exists() or row.assigned_tasks.exists()
-        )
-        if linked and not force:
+        linked = [] if force else person_services.person_linked_data(row)
+        if linked:
             raise ValidationError(
-                {"force": ["some data are still linked to this person: use force=true to delete it too."]}
+                {
+                    "force": [
+                        f"some data are still linked to this person ({', '.join(linked)}): "
+                        "use force=true to delete them too."
+                    ]
+                }
             )
         row.delete()
+        logger.info("Person %s deleted (force=%s)", row.pk, force)
 
 
 class DepartmentViewSet(KitsuModelViewSet):

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Max
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -137,6 +138,26 @@ def person_department_remove(*, person, department):
     person.departments.remove(department)
     logger.info("Person %s removed from department %s", person.pk, department.pk)
     return person
+
+
+# Rows a person's delete removes without losing work: their department memberships and the
+# admin site's history of their edits.
+PERSON_DELETE_IGNORED = frozenset({"accounts.Person_departments", "admin.LogEntry"})
+
+
+def person_linked_data(person):
+    """Return the sorted verbose names of the tables whose rows a delete of `person` would remove.
+
+    Comments, time spents, day offs, team and task memberships, notifications... all count,
+    so a person with history is only deleted on purpose (`force`).
+    """
+    collector = Collector(using=router.db_for_write(Person))
+    collector.collect([person])
+    models = {model for model, rows in collector.data.items() if model is not Person and rows}
+    models.update(queryset.model for queryset in collector.fast_deletes if queryset.exists())
+    return sorted(
+        str(model._meta.verbose_name_plural) for model in models if model._meta.label not in PERSON_DELETE_IGNORED
+    )
 
 
 def person_avatar_clear(*, person):

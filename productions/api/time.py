@@ -124,6 +124,14 @@ def load_person(person_id):
     return path_row(Person.objects.all(), person_id, "person")
 
 
+def load_human(person_id):
+    """Load a person whose time and absences are read; bots log no time and take no days off (403)."""
+    person = load_person(person_id)
+    if person.is_bot:
+        raise PermissionDenied("This person is a bot: bots have no time spents, day offs or quotas.")
+    return person
+
+
 def time_spent_rows(queryset):
     return serialize_queryset(queryset.order_by("date", "created_at"))
 
@@ -303,7 +311,7 @@ class PersonTimeSpentsView(TimeView):
     """Every time spent of a person, or those between `start_date` and `end_date` (both included)."""
 
     def get(self, request, person_id):
-        person = load_person(person_id)
+        person = load_human(person_id)
         scope = person_time_scope(request, person)
         start, end = date_range_of(request)
         queryset = time_services.scope_time_spents(TimeSpent.objects.all(), person_id=person.pk, **scope)
@@ -314,7 +322,7 @@ class PersonTimeSpentsView(TimeView):
 
 class PersonDateTimeSpentsView(TimeView):
     def get(self, request, person_id, date):
-        person = load_person(person_id)
+        person = load_human(person_id)
         scope = person_time_scope(request, person)
         day = time_services.parse_date(date, not_found=True)
         queryset = time_services.scope_time_spents(TimeSpent.objects.filter(date=day), person_id=person.pk, **scope)
@@ -327,7 +335,7 @@ class PersonPeriodTimeSpentsView(TimeView):
     interval = None
 
     def get(self, request, person_id, **period):
-        person = load_person(person_id)
+        person = load_human(person_id)
         start, end = self.interval(**period)
         scope = person_time_scope(request, person)
         return Response(time_services.person_time_entries(person_id=person.pk, start=start, end=end, **scope))
@@ -337,7 +345,7 @@ class PersonMonthAllTimeSpentsView(TimeView):
     """Every time spent row of a person in a month, for the person or an admin only."""
 
     def get(self, request, person_id, year, month):
-        person = load_person(person_id)
+        person = load_human(person_id)
         start, end = time_services.month_interval(year, month)
         check_own_or_admin(request.user, person)
         queryset = TimeSpent.objects.filter(person=person, date__gte=start, date__lt=end)
@@ -373,7 +381,7 @@ class PersonDayOffsView(TimeView):
     interval = None
 
     def get(self, request, person_id, **period):
-        person = load_person(person_id)
+        person = load_human(person_id)
         start = end = None
         if self.interval is not None:
             start, end = self.interval(**period)
@@ -388,7 +396,7 @@ class PersonDateDayOffView(TimeView):
     """The day off of a person covering a date, or {}. Artists, clients and vendors get [] for another person."""
 
     def get(self, request, person_id, date):
-        person = load_person(person_id)
+        person = load_human(person_id)
         day = time_services.parse_date(date, not_found=True)
         if request.user.pk != person.pk and request.user.role not in (ADMIN, MANAGER, SUPERVISOR):
             return Response([])
@@ -484,7 +492,7 @@ class PersonQuotaShotsView(TimeView):
     interval = None
 
     def get(self, request, person_id, **period):
-        person = load_person(person_id)
+        person = load_human(person_id)
         start, end = self.interval(**period)
         weighted, feedback = time_services.parse_count_mode(request.query_params.get("count_mode"))
         project_id = query_uuid(request, "project_id")
