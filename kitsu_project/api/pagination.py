@@ -29,12 +29,14 @@ class KitsuPagination(BasePagination):
     """Return a bare list, or `{data, total, nb_pages, limit, offset, page}` when `page` is set."""
 
     def paginate_queryset(self, queryset, request, view=None):
+        # A bad limit is a 400 even without a page, where the limit has no effect.
+        limit = positive_int(request, "limit", DEFAULT_LIMIT)
         raw_page = request.query_params.get("page")
         if raw_page in (None, "") or raw_page.lstrip().startswith("-"):
             # The reference also treats a negative page as "no pagination".
             return None
         self.page = positive_int(request, "page", 1)
-        self.limit = min(positive_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+        self.limit = min(limit, MAX_LIMIT)
         self.offset = (self.page - 1) * self.limit
         self.total = queryset.count()
         # Most recently changed rows first, with the id as a stable tie-breaker.

@@ -20,7 +20,7 @@ from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import body_id, request_body
-from productions.access import is_project_manager
+from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Comment,
     TaskStatus,
@@ -34,10 +34,12 @@ from .task_common import (
     check_task_action,
     check_task_read,
     comment_summary_row,
+    department_ids,
     load_comment,
     load_person,
     load_task,
     new_comment_row,
+    supervises_task,
     task_queryset,
 )
 
@@ -81,6 +83,69 @@ def check_comment_read(user, task, comment):
         raise PermissionDenied("You are not allowed to read this comment.")
 
 
+def checklist_value(data):
+    """Return the `checklist` of an edit, a list of {"text", "checked"} items, or raise a 400 naming it."""
+    value = data.get("checklist")
+    if value is None:
+        return None
+    valid = isinstance(value, list) and all(
+        isinstance(item, dict)
+        and isinstance(item.get("text", ""), str)
+        and isinstance(item.get("checked", False), bool)
+        for item in value
+    )
+    if not valid:
+        example = '{"text": "Fix the hair", "checked": false}'
+        raise ValidationError({"checklist": [f"expected a list of items such as {example}."]})
+    return value
+
+
+def only_ticks_change(old, new):
+    """Return True when `new` is `old` with only some `checked` flags flipped."""
+    old = old or []
+    if len(old) != len(new):
+        return False
+    pairs = zip(old, new, strict=True)
+    return all({**before, "checked": None} == {**after, "checked": None} for before, after in pairs)
+
+
+def check_comment_edit(user, task, comment, data):
+    """Allow an edit of `comment` through PUT /data/comments/{id}, or raise 403.
+
+    Managers of the team edit any comment. Authors edit their own. Others may only pin
+    (supervisors of the task's department) or tick checklist items (those supervisors and
+    the task's assignees). Only admins move a comment or change its author.
+    """
+    if user.role == ADMIN:
+        return
+    if not is_team_member(user, task.project_id):
+        raise PermissionDenied("You are not allowed to do this: you are not in the project's team.")
+    for key, current in (("person_id", comment.person_id), ("object_id", comment.object_id)):
+        if key in data and str(data[key]) != str(current):
+            raise PermissionDenied(f"You are not allowed to change the {key} of a comment.")
+    if user.role == MANAGER:
+        return
+    in_department = supervises_task(user, task, department_ids(user))
+    if "pinned" in data and data["pinned"] != comment.pinned and not in_department:
+        raise PermissionDenied("Only supervisors of the task's department pin comments.")
+    if comment.person_id == user.pk:
+        if "task_status_id" in data and str(data["task_status_id"]) != str(comment.task_status_id):
+            task_status = TaskStatus.objects.filter(pk=body_id(data, "task_status_id")).first()
+            if task_status is None:
+                raise ValidationError({"task_status_id": [f"no task status has the id {data['task_status_id']}."]})
+            check_status_change(user, task, task_status)
+        return
+    others = {key for key in data if key not in ("pinned", "checklist")}
+    others = {key for key in others if str(data[key]) != str(getattr(comment, key, None))}
+    if others:
+        raise PermissionDenied("You are not allowed to edit someone else's comment: only pins and checklist ticks.")
+    checklist = checklist_value(data)
+    if checklist is not None and checklist != comment.checklist:
+        assigned = user.pk in {person.pk for person in task.assignees.all()}
+        if not only_ticks_change(comment.checklist, checklist) or not (assigned or in_department):
+            raise PermissionDenied("Only the task's assignees and supervisors tick the checklist of someone else.")
+
+
 class TaskCommentsView(APIView):
     """GET the comments of a task that the caller may read, newest first."""
 
@@ -115,7 +180,7 @@ class TaskCommentView(APIView):
             allowed = comment.person_id == user.pk
         if not allowed:
             raise PermissionDenied("You are not allowed to delete this comment: you are not its author.")
-        comment_services.comment_delete(comment=comment, task=task)
+        comment_services.comment_delete(comment=comment, task=task, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

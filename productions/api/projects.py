@@ -23,7 +23,7 @@ from kitsu_project.api.filters import KitsuFilterBackend
 from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
 from kitsu_project.api.serialization import serialize_queryset, serialize_row
-from kitsu_project.api.viewsets import parse_path_id, path_row, request_body
+from kitsu_project.api.viewsets import parse_path_id, path_row, query_uuid, request_body
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import (
     Comment,
@@ -585,14 +585,10 @@ class ProjectTasksView(ProjectListView):
     def get(self, request, project_id):
         project = self.readable_project(request, project_id)
         tasks = Task.objects.filter(project=project)
-        for key in ("task_type_id", "episode_id"):
-            value = request.query_params.get(key)
-            if value:
-                parse_path_id(value)
-        task_type_id = request.query_params.get("task_type_id")
+        task_type_id = query_uuid(request, "task_type_id")
         if task_type_id:
             tasks = tasks.filter(task_type_id=task_type_id)
-        episode_id = request.query_params.get("episode_id")
+        episode_id = query_uuid(request, "episode_id")
         if episode_id:
             tasks = tasks.filter(entity__parent__parent_id=episode_id)
         if is_vendor(request.user):

@@ -428,6 +428,11 @@ class TaskToReviewView(APIView):
         change_status = query_flag_value(data.get("change_status"), "change_status")
         if not isinstance(comment, str):
             raise ValidationError({"comment": ["expected a string."]})
+        revision = data.get("revision")
+        if isinstance(revision, str) and revision.isdigit():
+            revision = int(revision)
+        if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 1):
+            raise ValidationError({"revision": [f"expected a revision number of 1 or more, got {revision!r}."]})
         check_task_read(user, task)
         check_task_action(user, task)
 

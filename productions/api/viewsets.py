@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, ALL_ROLES, MANAGER, STAFF_ROLES, SUPERVISOR
-from kitsu_project.api.viewsets import KitsuModelViewSet
+from kitsu_project.api.viewsets import KitsuModelViewSet, query_uuid, request_body
 from productions.access import (
     can_read_entity_row,
     can_read_project_row,
@@ -26,11 +26,14 @@ from productions.models import (
     TaskType,
 )
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
+from productions.services import comments as comment_services
 from productions.services import entities as entity_services
 from productions.services import projects as project_services
 from productions.services import tasks as task_services
 
 from . import serializers
+from .comments import check_comment_edit, check_comment_read, checklist_value
+from .task_common import check_task_read, department_ids, supervises_task, task_queryset
 
 # Task columns a supervisor of the team may change on a task.
 SUPERVISOR_TASK_KEYS = frozenset({"priority", "start_date", "due_date", "estimation", "difficulty"})
@@ -170,13 +173,22 @@ class TaskViewSet(KitsuModelViewSet):
         member = is_team_member(user, row.project_id)
         if user.role == MANAGER:
             return member
-        # Supervisors of the team may change the planning columns only.
+        # Supervisors of the team may change the planning columns only, on the tasks of their departments.
         return (
             self.action in ("update", "partial_update")
             and user.role == SUPERVISOR
             and member
             and body_keys(self.request) <= SUPERVISOR_TASK_KEYS
+            and supervises_task(user, row, department_ids(user))
         )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # `episode_id` keeps the tasks of the episode's shots, as the reference reads it.
+        episode_id = query_uuid(self.request, "episode_id")
+        if episode_id is not None:
+            queryset = queryset.filter(entity__parent__parent_id=episode_id)
+        return queryset
 
     def perform_create(self, serializer):
         task_services.task_create(serializer=serializer, created_by=self.request.user)
@@ -186,34 +198,63 @@ class TaskViewSet(KitsuModelViewSet):
 
 
 class CommentViewSet(KitsuModelViewSet):
-    """Comments are listed by admins only; one comment is read through its task's project."""
+    """Comments are listed by admins only; one comment is read, edited or deleted through its task.
 
-    queryset = Comment.objects.all()
+    Reads follow the comment routes of a task. Edits follow `check_comment_edit`.
+    The author deletes their own comment, even after leaving the team, and managers of the
+    team delete any. Edits and deletes recompute the task when its status may change.
+    """
+
+    queryset = Comment.objects.select_related("person")
     serializer_class = serializers.CommentSerializer
     list_roles = ADMIN_ONLY
     update_roles = ALL_ROLES
     delete_roles = ALL_ROLES
     malformed_id_status = 404
 
+    def comment_task(self, row):
+        if not hasattr(row, "loaded_task"):
+            row.loaded_task = task_queryset().filter(pk=row.object_id).first()
+        return row.loaded_task
+
     def has_row_access(self, user, row):
         if user.role == ADMIN:
             return True
-        task = Task.objects.filter(pk=row.object_id).only("project_id").first()
-        if task is None or not is_team_member(user, task.project_id):
+        task = self.comment_task(row)
+        if task is None:
             return False
+        if self.action == "destroy":
+            return row.person_id == user.pk or (user.role == MANAGER and is_team_member(user, task.project_id))
         if self.action == "retrieve":
-            author_role = row.person.role
-            if user.role == "client":
-                return author_role == "client"
-            return user.role in STAFF_ROLES | {SUPERVISOR} or author_role != "client"
-        if user.role == MANAGER:
+            try:
+                check_task_read(user, task)
+                check_comment_read(user, task, row)
+            except PermissionDenied:
+                return False
             return True
-        return row.person_id == user.pk
+        # For edits, perform_update checks the keys that the request changes.
+        return is_team_member(user, task.project_id)
 
     def perform_update(self, serializer):
-        serializer.save(editor=self.request.user)
+        comment = serializer.instance
+        task = self.comment_task(comment)
+        data = request_body(self.request)
+        checklist_value(data)
+        if task is None:
+            serializer.save(editor=self.request.user)
+            return
+        check_comment_edit(self.request.user, task, comment, data)
+        comment_services.comment_update(serializer=serializer, task=task, editor=self.request.user)
 
     def perform_create(self, serializer):
         if "person" not in serializer.validated_data:
             raise ValidationError({"person_id": ["this field is required."]})
+        checklist_value(request_body(self.request))
         serializer.save()
+
+    def perform_destroy(self, instance):
+        task = self.comment_task(instance)
+        if task is None:
+            super().perform_destroy(instance)
+            return
+        comment_services.comment_delete(comment=instance, task=task, user=self.request.user)

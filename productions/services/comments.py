@@ -149,13 +149,54 @@ def task_reset_from_comments(*, task):
     return task
 
 
+def status_change_event_send(*, task, previous_status_id, person_id, user=None):
+    """Announce a task status that a comment edit or delete changed, once committed."""
+    if task.task_status_id == previous_status_id:
+        return
+    event_send(
+        name="task:status-changed",
+        data={
+            "task_id": task.pk,
+            "new_task_status_id": task.task_status_id,
+            "previous_task_status_id": previous_status_id,
+            "person_id": person_id,
+        },
+        project_id=task.project_id,
+        user=user,
+    )
+
+
 @transaction.atomic
-def comment_delete(*, comment, task):
+def comment_update(*, serializer, task, editor):
+    """Save an edit of a comment; a new text resets its mentions, a new status recomputes the task."""
+    comment = serializer.instance
+    old_text, old_status_id = comment.text, comment.task_status_id
+    task_lock(task=task)
+    previous_status_id = task.task_status_id
+    comment = serializer.save(editor=editor)
+    if comment.text != old_text:
+        comment.mentions.set(mentioned_persons(task.project, comment.text))
+        comment.department_mentions.set(mentioned_departments(comment.text))
+        notification_services.mention_notifications_add(comment=comment, task=task)
+    if comment.task_status_id != old_status_id:
+        task_reset_from_comments(task=task)
+        status_change_event_send(
+            task=task, previous_status_id=previous_status_id, person_id=comment.person_id, user=editor
+        )
+    logger.info("Comment %s edited by %s", comment.pk, editor.pk)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment, task, user=None):
     """Delete a comment of `task` and recompute the task from the comments left."""
-    comment_id = comment.pk
+    comment_id, author_id = comment.pk, comment.person_id
+    task_lock(task=task)
+    previous_status_id = task.task_status_id
     comment.delete()
     task_reset_from_comments(task=task)
-    event_send(name="comment:delete", data={"comment_id": comment_id}, project_id=task.project_id)
+    event_send(name="comment:delete", data={"comment_id": comment_id}, project_id=task.project_id, user=user)
+    status_change_event_send(task=task, previous_status_id=previous_status_id, person_id=author_id, user=user)
     logger.info("Comment %s deleted from task %s", comment_id, task.pk)
 
 

@@ -127,6 +127,24 @@ def comment_activity_record(*, comment, task, previous_status_id):
     return notifications
 
 
+def mention_notifications_add(*, comment, task):
+    """Notify the people an edited comment mentions now and did not notify before."""
+    mentioned = comment_mentioned_ids(comment=comment, project_id=task.project_id) - {comment.person_id}
+    already = set(
+        Notification.objects.filter(comment=comment, reply_id__isnull=True, person_id__in=mentioned).values_list(
+            "person_id", flat=True
+        )
+    )
+    notifications = [
+        Notification(person_id=person_id, author_id=comment.person_id, comment=comment, task=task, type="mention")
+        for person_id in sorted(mentioned - already, key=str)
+    ]
+    Notification.objects.bulk_create(notifications)
+    if notifications:
+        logger.info("Edited comment %s notified %d newly mentioned person(s)", comment.pk, len(notifications))
+    return notifications
+
+
 @transaction.atomic
 def reply_activity_record(*, comment, task, reply, author):
     """Notify the people around a comment of a new reply, then announce the reply once committed.

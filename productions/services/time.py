@@ -76,9 +76,15 @@ def day_interval(year, month, day):
 
 
 def parse_date(value, *, key="date", not_found=False):
-    """Return the date of a "YYYY-MM-DD" string. An invalid value is a 400 naming `key`, or a 404 with `not_found`."""
+    """Return the date of a "YYYY-MM-DD" string or of a full ISO 8601 date and time.
+
+    An invalid value is a 400 naming `key`, or a 404 with `not_found`.
+    """
+    text = str(value)
     try:
-        return datetime.date.fromisoformat(str(value)[:10])
+        if len(text) == 10:
+            return datetime.date.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text).date()
     except ValueError:
         message = f"invalid date {value!r}: expected YYYY-MM-DD."
         if not_found:
