@@ -1156,3 +1156,42 @@ def test_person_tasks_constant_queries(admin_client, project, statuses):
     for task in make_tasks(project, 7, statuses["wip"]):
         assign(task, person)
     assert count_queries(admin_client, path) == few
+
+
+# ---- comments changed through the generic /data/comments route -------------------------------
+
+
+def comment_with_status(admin_client, task, status):
+    body = {"task_status_id": str(status.pk), "comment": "status change"}
+    return admin_client.post(f"/api/actions/tasks/{task.pk}/comment", body, format="json").json()["id"]
+
+
+def test_generic_comment_delete_resets_task(django_capture_on_commit_callbacks, admin_client, task, statuses):
+    comment_with_status(admin_client, task, statuses["wip"])
+    latest = comment_with_status(admin_client, task, statuses["wfa"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.delete(f"/api/data/comments/{latest}").status_code == 204
+    task.refresh_from_db()
+    assert task.task_status_id == statuses["wip"].pk
+    assert ApiEvent.objects.filter(name="task:status-changed").count() == 1
+    assert ApiEvent.objects.filter(name="comment:delete").count() == 1
+
+
+def test_generic_comment_status_edit_resets_task(admin_client, task, statuses):
+    latest = comment_with_status(admin_client, task, statuses["wip"])
+    response = admin_client.put(
+        f"/api/data/comments/{latest}", {"task_status_id": str(statuses["wfa"].pk)}, format="json"
+    )
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.task_status_id == statuses["wfa"].pk
+
+
+def test_generic_comment_text_edit_adds_mention(admin_client, project, task, statuses):
+    mentioned = factories.PersonFactory(first_name="Ann", last_name="Lee")
+    join_team(project, mentioned)
+    latest = comment_with_status(admin_client, task, statuses["wip"])
+    admin_client.put(f"/api/data/comments/{latest}", {"text": "@Ann Lee see this"}, format="json")
+    comment = Comment.objects.get(pk=latest)
+    assert list(comment.mentions.values_list("pk", flat=True)) == [mentioned.pk]
+    assert mentioned.notifications.filter(type="mention").count() == 1
