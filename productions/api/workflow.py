@@ -232,6 +232,13 @@ class StatusAutomationViewSet(KitsuModelViewSet):
 
 
 class MetadataDescriptorSerializer(serializer_for(MetadataDescriptor)):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "choices" in attrs:
+            data_type = attrs.get("data_type", getattr(self.instance, "data_type", None))
+            attrs["choices"] = workflow_services.check_choices(data_type=data_type, choices=attrs["choices"])
+        return attrs
+
     def to_representation(self, instance):
         row = super().to_representation(instance)
         if self.context.get("relations"):
@@ -334,9 +341,8 @@ def descriptor_row(descriptor, *, departments=True):
 
 
 def body_choice(data, key, allowed, default):
+    """Return `data[key]`, one of `allowed`, or `default` when the key is absent; an empty value is a 400."""
     value = data.get(key, default)
-    if value in (None, ""):
-        value = default
     if value not in allowed:
         raise ValidationError({key: [f"invalid value {value!r}: expected one of {', '.join(allowed)}."]})
     return value
