@@ -10,7 +10,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import re_path
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -219,11 +219,29 @@ class BatchCommentView(APIView):
 # ---- generic /data viewsets ----------------------------------------------------
 
 
+class StatusAutomationSerializer(serializer_for(StatusAutomation, exclude=("projects",))):
+    def validate(self, attrs):
+        """Require what an automation needs to run: the task type and status that trigger it, the task
+        type it changes, and the status it sets when it sets a status."""
+        attrs = super().validate(attrs)
+
+        def value(name):
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        required = ["in_task_type", "in_task_status", "out_task_type"]
+        if value("out_field_type") in (None, "status"):
+            required.append("out_task_status")
+        missing = [f"{name}_id" for name in required if value(name) is None]
+        if missing:
+            raise serializers.ValidationError({key: ["this field is required."] for key in missing})
+        return attrs
+
+
 class StatusAutomationViewSet(KitsuModelViewSet):
     """Everyone but vendors lists the automations; admins read one and write them."""
 
     queryset = StatusAutomation.objects.all()
-    serializer_class = serializer_for(StatusAutomation, exclude=("projects",))
+    serializer_class = StatusAutomationSerializer
     list_roles = ALL_BUT_VENDORS
     read_roles = frozenset({ADMIN})
 

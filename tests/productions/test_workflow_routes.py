@@ -572,6 +572,38 @@ def test_automation_bad_field_type(admin_client, statuses):
     assert "out_field_type" in response.json()["message"]
 
 
+@pytest.mark.parametrize("key", ["in_task_type_id", "in_task_status_id", "out_task_type_id", "out_task_status_id"])
+def test_automation_missing_field(admin_client, statuses, key):
+    body = automation_body(statuses)
+    del body[key]
+    response = admin_client.post("/api/data/status-automations/", body, format="json")
+    assert response.status_code == 400
+    assert key in response.json()["message"]
+
+
+def test_automation_empty_body(admin_client):
+    response = admin_client.post("/api/data/status-automations/", {}, format="json")
+    assert response.status_code == 400
+    assert not StatusAutomation.objects.exists()
+
+
+def test_automation_ready_for_needs_no_status(admin_client, statuses):
+    body = {**automation_body(statuses), "out_field_type": "ready_for"}
+    del body["out_task_status_id"]
+    assert admin_client.post("/api/data/status-automations/", body, format="json").status_code == 201
+
+
+def test_automation_update_clears_trigger(admin_client, statuses):
+    automation_id = admin_client.post("/api/data/status-automations/", automation_body(statuses), format="json").json()[
+        "id"
+    ]
+    response = admin_client.put(
+        f"/api/data/status-automations/{automation_id}", {"in_task_type_id": None}, format="json"
+    )
+    assert response.status_code == 400
+    assert "in_task_type_id" in response.json()["message"]
+
+
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_automation_create_refused(make_client, statuses, role):
     response = make_client(role).post("/api/data/status-automations/", automation_body(statuses), format="json")
