@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export KITSU_BIND ?= 127.0.0.1:8000
+# One pytest worker per CPU core; `make test PYTEST_ARGS=` runs the suite in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: serve test venv lint migrate clean
 
@@ -26,7 +28,7 @@ serve: migrate
 	$(BIN)/gunicorn --config kitsu_project/gunicorn.conf.py
 
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
