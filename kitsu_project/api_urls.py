@@ -3,7 +3,7 @@
 from accounts.api import departments, person_actions
 from accounts.api import viewsets as accounts
 from kitsu_project.api.routers import KitsuRouter
-from productions.api import activity, workflow
+from productions.api import activity, budgets, casting, chats, entity_kinds, planning, workflow
 from productions.api import time as production_time
 from productions.api import viewsets as productions
 
@@ -36,3 +36,8 @@ router.register("custom-actions", workflow.CustomActionViewSet, basename="custom
 router.register("plugins", workflow.PluginViewSet, basename="plugin")
 router.register("search-filters", workflow.SearchFilterViewSet, basename="search-filter")
 router.register("search-filter-groups", workflow.SearchFilterGroupViewSet, basename="search-filter-group")
+
+# Collections declared by the modules of the breakdown, planning, chats and budgets.
+for module in (casting, entity_kinds, planning, chats, budgets):
+    for prefix, viewset, basename in module.GENERIC_COLLECTIONS:
+        router.register(prefix, viewset, basename=basename)

@@ -27,21 +27,34 @@ from kitsu_project.api.permissions import ADMIN_ONLY, STAFF_ROLES
 from productions.access import in_team
 from productions.models import (
     ApiEvent,
+    AssetInstance,
+    AssetInstanceLink,
+    Budget,
+    BudgetEntry,
+    Chat,
+    ChatMessage,
     Comment,
     CustomAction,
     DayOff,
     Entity,
+    EntityConceptLink,
+    EntityLink,
     EntityType,
+    EntityVersion,
     MetadataDescriptor,
+    Milestone,
     News,
     Notification,
     Plugin,
+    ProductionScheduleVersion,
+    ProductionScheduleVersionTaskLink,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
     ProjectStatus,
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
+    ScheduleItem,
     SearchFilter,
     SearchFilterGroup,
     StatusAutomation,
@@ -56,7 +69,21 @@ from productions.models import (
 from productions.services.projects import OPEN_STATUS, default_project_status, ensure_first_episode
 
 # Path from each production model to its project, for the team checks of managers.
-PROJECT_PATHS = {Project: "pk", Entity: "project", Task: "project"}
+PROJECT_PATHS = {
+    Project: "pk",
+    Entity: "project",
+    Task: "project",
+    EntityLink: "entity_in__project",
+    EntityConceptLink: "entity_in__project",
+    AssetInstance: "asset__project",
+    EntityVersion: "entity__project",
+    Milestone: "project",
+    ScheduleItem: "project",
+    ProductionScheduleVersion: "project",
+    ProductionScheduleVersionTaskLink: "production_schedule_version__project",
+    Budget: "project",
+    BudgetEntry: "budget__project",
+}
 
 
 def team_rows(model, user):
@@ -701,3 +728,128 @@ class SearchFilterAdmin(KitsuModelAdmin):
     search_fields = ("name", "search_query")
     list_select_related = ("person", "project")
     raw_id_fields = ("person", "project", "department", "search_filter_group")
+
+
+# ---- breakdown, planning, chats and budgets ----------------------------------------
+
+
+class AssetInstanceLinkInline(KitsuTabularInline):
+    model = AssetInstanceLink
+    write_roles = STAFF_ROLES
+    autocomplete_fields = ("entity",)
+    verbose_name = "shot"
+
+
+@admin.register(EntityLink)
+class EntityLinkAdmin(TeamScopedAdmin):
+    list_display = ("entity_out", "entity_in", "nb_occurences", "label", "updated_at")
+    list_select_related = ("entity_in", "entity_out")
+    list_filter = (("entity_in__project", admin.RelatedOnlyFieldListFilter), "label")
+    search_fields = ("entity_in__name", "entity_out__name", "label")
+    autocomplete_fields = ("entity_in", "entity_out")
+
+
+@admin.register(EntityConceptLink)
+class EntityConceptLinkAdmin(TeamScopedAdmin):
+    list_display = ("entity_out", "entity_in", "created_at")
+    list_select_related = ("entity_in", "entity_out")
+    list_filter = (("entity_in__project", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("entity_in__name", "entity_out__name")
+    autocomplete_fields = ("entity_in", "entity_out")
+
+
+@admin.register(AssetInstance)
+class AssetInstanceAdmin(TeamScopedAdmin):
+    list_display = ("__str__", "asset", "number", "scene", "target_asset", "active")
+    list_select_related = ("asset", "scene", "target_asset")
+    list_filter = (("asset__project", admin.RelatedOnlyFieldListFilter), "active")
+    search_fields = ("name", "asset__name", "description")
+    autocomplete_fields = ("asset", "entity", "entity_type", "scene", "target_asset")
+    inlines = (AssetInstanceLinkInline,)
+
+
+@admin.register(EntityVersion)
+class EntityVersionAdmin(TeamScopedAdmin):
+    list_display = ("name", "entity", "person", "created_at")
+    list_select_related = ("entity", "person")
+    list_filter = (("entity__project", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "entity__name")
+    autocomplete_fields = ("entity", "person")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(TeamScopedAdmin):
+    list_display = ("name", "date", "project", "task_type")
+    list_select_related = ("project", "task_type")
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "task_type")
+    search_fields = ("name",)
+    autocomplete_fields = ("project", "task_type")
+    date_hierarchy = "date"
+
+
+@admin.register(ScheduleItem)
+class ScheduleItemAdmin(TeamScopedAdmin):
+    list_display = ("project", "task_type", "object_id", "start_date", "end_date", "man_days")
+    list_select_related = ("project", "task_type")
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "task_type")
+    search_fields = ("project__name", "task_type__name")
+    autocomplete_fields = ("project", "task_type")
+
+
+@admin.register(ProductionScheduleVersion)
+class ProductionScheduleVersionAdmin(TeamScopedAdmin):
+    list_display = ("name", "project", "locked", "canceled", "updated_at")
+    list_select_related = ("project",)
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "locked", "canceled")
+    search_fields = ("name", "project__name")
+    autocomplete_fields = ("project", "production_schedule_from")
+
+
+@admin.register(ProductionScheduleVersionTaskLink)
+class ProductionScheduleVersionTaskLinkAdmin(TeamScopedAdmin):
+    list_display = ("task", "production_schedule_version", "start_date", "due_date", "estimation")
+    list_select_related = ("task", "production_schedule_version")
+    list_filter = (("production_schedule_version__project", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("production_schedule_version__name",)
+    autocomplete_fields = ("production_schedule_version", "task", "assignees")
+
+
+@admin.register(Chat)
+class ChatAdmin(KitsuModelAdmin):
+    list_display = ("object_id", "object_type", "last_message", "updated_at")
+    list_filter = ("object_type",)
+    search_fields = ("object_id",)
+    autocomplete_fields = ("participants",)
+
+
+@admin.register(ChatMessage)
+class ChatMessageAdmin(KitsuModelAdmin):
+    list_display = ("chat", "person", "created_at")
+    list_select_related = ("chat", "person")
+    search_fields = ("text", "person__email")
+    autocomplete_fields = ("chat", "person")
+
+
+class BudgetEntryInline(KitsuTabularInline):
+    model = BudgetEntry
+    write_roles = STAFF_ROLES
+    autocomplete_fields = ("department", "person")
+
+
+@admin.register(Budget)
+class BudgetAdmin(TeamScopedAdmin):
+    list_display = ("name", "project", "revision", "currency", "updated_at")
+    list_select_related = ("project",)
+    list_filter = (("project", admin.RelatedOnlyFieldListFilter), "currency")
+    search_fields = ("name", "project__name")
+    autocomplete_fields = ("project",)
+    inlines = (BudgetEntryInline,)
+
+
+@admin.register(BudgetEntry)
+class BudgetEntryAdmin(TeamScopedAdmin):
+    list_display = ("budget", "department", "person", "position", "seniority", "start_date", "months_duration")
+    list_select_related = ("budget", "department", "person")
+    list_filter = ("position", "seniority", "department")
+    search_fields = ("budget__name", "person__email")
+    autocomplete_fields = ("budget", "department", "person")

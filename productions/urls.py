@@ -5,9 +5,27 @@ own view rather than the project detail route.
 """
 
 from accounts.api import departments, person_actions
-from productions.api import activity, comments, entities, projects, tasks, time, user, workflow
+from productions.api import (
+    activity,
+    budgets,
+    casting,
+    chats,
+    comments,
+    entities,
+    entity_kinds,
+    planning,
+    projects,
+    search,
+    tasks,
+    time,
+    user,
+    workflow,
+)
+
+NEW_MODULES = (casting, entity_kinds, planning, chats, budgets, search)
 
 data_urlpatterns = [
+    *(pattern for module in NEW_MODULES for pattern in module.urlpatterns),
     *activity.urlpatterns,
     *workflow.urlpatterns,
     *projects.urlpatterns,
@@ -21,6 +39,7 @@ data_urlpatterns = [
 ]
 
 action_urlpatterns = [
+    *(pattern for module in NEW_MODULES for pattern in module.action_urlpatterns),
     *activity.action_urlpatterns,
     *workflow.action_urlpatterns,
     *projects.action_urlpatterns,

@@ -1,6 +1,7 @@
 """factory_boy factories for every model the tests build."""
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
@@ -21,21 +22,33 @@ from accounts.models import (
 )
 from productions.models import (
     ApiEvent,
+    AssetInstance,
+    Budget,
+    BudgetEntry,
+    Chat,
+    ChatMessage,
     Comment,
     CustomAction,
     DayOff,
     Entity,
+    EntityConceptLink,
+    EntityLink,
     EntityType,
+    EntityVersion,
     MetadataDescriptor,
+    Milestone,
     News,
     Notification,
     Plugin,
+    ProductionScheduleVersion,
+    ProductionScheduleVersionTaskLink,
     Project,
     ProjectAssetTypeLink,
     ProjectPersonLink,
     ProjectStatus,
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
+    ScheduleItem,
     SearchFilter,
     SearchFilterGroup,
     StatusAutomation,
@@ -401,3 +414,111 @@ class PluginFactory(DjangoModelFactory):
     version = "1.0.0"
     maintainer_name = "Pipeline team"
     license = "MIT"
+
+
+# ---- breakdown, planning, chats and budgets ------------------------------------
+
+
+class EntityLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = EntityLink
+
+    entity_in = factory.SubFactory(EntityFactory)
+    entity_out = factory.SubFactory(EntityFactory, project=factory.SelfAttribute("..entity_in.project"))
+
+
+class EntityConceptLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = EntityConceptLink
+
+    entity_in = factory.SubFactory(EntityFactory)
+    entity_out = factory.SubFactory(EntityFactory, project=factory.SelfAttribute("..entity_in.project"))
+
+
+class AssetInstanceFactory(DjangoModelFactory):
+    class Meta:
+        model = AssetInstance
+
+    asset = factory.SubFactory(EntityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"instance_{n:04d}")
+
+
+class EntityVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = EntityVersion
+
+    entity = factory.SubFactory(EntityFactory)
+    name = factory.SelfAttribute("entity.name")
+    data = factory.Dict({"frame_in": 1, "frame_out": 48})
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    name = factory.Sequence(lambda n: f"Delivery {n}")
+    date = datetime.date(2026, 6, 1)
+    project = factory.SubFactory(ProjectFactory)
+
+
+class ScheduleItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ScheduleItem
+
+    project = factory.SubFactory(ProjectFactory)
+    task_type = factory.SubFactory(TaskTypeFactory)
+    start_date = datetime.date(2026, 1, 5)
+    end_date = datetime.date(2026, 3, 27)
+
+
+class ProductionScheduleVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductionScheduleVersion
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    project = factory.SubFactory(ProjectFactory)
+
+
+class ProductionScheduleVersionTaskLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductionScheduleVersionTaskLink
+
+    production_schedule_version = factory.SubFactory(ProductionScheduleVersionFactory)
+    task = factory.SubFactory(TaskFactory, project=factory.SelfAttribute("..production_schedule_version.project"))
+
+
+class ChatFactory(DjangoModelFactory):
+    class Meta:
+        model = Chat
+
+    object_id = factory.LazyFunction(uuid.uuid4)
+
+
+class ChatMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = ChatMessage
+
+    chat = factory.SubFactory(ChatFactory)
+    person = factory.SubFactory(PersonFactory)
+    text = "Looks good"
+
+
+class BudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    name = factory.Sequence(lambda n: f"Budget {n}")
+    project = factory.SubFactory(ProjectFactory)
+    currency = "EUR"
+
+
+class BudgetEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetEntry
+
+    budget = factory.SubFactory(BudgetFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    start_date = datetime.date(2026, 1, 1)
+    months_duration = 3
+    daily_salary = 300

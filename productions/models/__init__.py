@@ -1,4 +1,7 @@
 from .activity import ApiEvent, News, Notification, Subscription
+from .breakdown import AssetInstance, AssetInstanceLink, EntityConceptLink, EntityLink, EntityVersion
+from .budget import Budget, BudgetEntry
+from .chat import Chat, ChatMessage
 from .comment import Comment
 from .entity import Entity, EntityType, TaskTypeAssetTypeLink
 from .project import (
@@ -9,11 +12,25 @@ from .project import (
     ProjectTaskStatusLink,
     ProjectTaskTypeLink,
 )
+from .schedule import Milestone, ProductionScheduleVersion, ProductionScheduleVersionTaskLink, ScheduleItem
 from .settings import CustomAction, MetadataDescriptor, Plugin, SearchFilter, SearchFilterGroup, StatusAutomation
 from .task import Task, TaskPersonLink, TaskStatus, TaskType
 from .time import DayOff, TimeSpent
 
 __all__ = [
+    "AssetInstance",
+    "AssetInstanceLink",
+    "Budget",
+    "BudgetEntry",
+    "Chat",
+    "ChatMessage",
+    "EntityConceptLink",
+    "EntityLink",
+    "EntityVersion",
+    "Milestone",
+    "ProductionScheduleVersion",
+    "ProductionScheduleVersionTaskLink",
+    "ScheduleItem",
     "ApiEvent",
     "CustomAction",
     "DayOff",

@@ -88,6 +88,13 @@ class Entity(KitsuModel):
         db_column="created_by",
         related_name="+",
     )
+    # Casting: the assets that appear in this entity (through entity_link); `entities_in` is the reverse.
+    entities_out = models.ManyToManyField(
+        "self", through="productions.EntityLink", symmetrical=False, related_name="entities_in", blank=True
+    )
+    entity_concept_links = models.ManyToManyField(
+        "self", through="productions.EntityConceptLink", symmetrical=False, related_name="+", blank=True
+    )
 
     class Meta:
         db_table = "entity"
