@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, CLIENT, VENDOR
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import body_id, parse_path_id, query_uuid, request_body
+from kitsu_project.api.viewsets import body_id, parse_path_id, path_row, query_uuid, request_body
 from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Entity,
@@ -481,6 +481,48 @@ class TaskMainPreviewView(APIView):
         return Response(entity_row(entity))
 
 
+# ---- /actions/projects/{id}/delete-tasks and .../task-types/{id}/delete-tasks ----------------
+
+
+class ProjectTasksDeleteView(APIView):
+    """POST a JSON list of task ids to delete those tasks of the project with their comments.
+
+    Admins and the project's managers may do it. The answer lists the deleted ids, and
+    ids of other projects are left alone.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, project_id):
+        project = path_row(Project.objects.all(), project_id, "project")
+        if not is_project_manager(request.user, project.pk):
+            raise PermissionDenied(NOT_ALLOWED)
+        data = request.data
+        if not isinstance(data, list):
+            data = data.get("task_ids") if isinstance(data, dict) else None
+        if not isinstance(data, list):
+            raise ValidationError({"task_ids": ["expected a JSON list of task ids."]})
+        task_ids = body_id_list({"task_ids": data}, "task_ids") if data else []
+        tasks = Task.objects.filter(project=project, pk__in=task_ids)
+        deleted = task_services.tasks_delete(tasks=tasks, user=request.user)
+        return Response([str(task_id) for task_id in deleted])
+
+
+class TaskTypeTasksDeleteView(APIView):
+    """DELETE every task of one task type in the project, with their comments (admins only)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def delete(self, request, project_id, task_type_id):
+        if request.user.role != ADMIN:
+            raise PermissionDenied("Only studio managers (admins) delete every task of a task type.")
+        project = path_row(Project.objects.all(), project_id, "project")
+        task_type = path_row(TaskType.objects.all(), task_type_id, "task type")
+        tasks = Task.objects.filter(project=project, task_type=task_type)
+        task_services.tasks_delete(tasks=tasks, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 # ---- /actions/projects/{id}/task-types/{id}/.../create-tasks ------------------
 
 
@@ -592,6 +634,11 @@ action_urlpatterns = [
     re_path(rf"^tasks/{TASK}/to-review/?$", TaskToReviewView.as_view()),
     re_path(rf"^tasks/{TASK}/set-main-preview/?$", TaskMainPreviewView.as_view()),
     re_path(r"^persons/(?P<person_id>[^/]+)/assign/?$", PersonAssignView.as_view()),
+    re_path(r"^projects/(?P<project_id>[^/]+)/delete-tasks/?$", ProjectTasksDeleteView.as_view()),
+    re_path(
+        r"^projects/(?P<project_id>[^/]+)/task-types/(?P<task_type_id>[^/]+)/delete-tasks/?$",
+        TaskTypeTasksDeleteView.as_view(),
+    ),
     re_path(CREATE_TASKS + r"shots/create-tasks/?$", CreateTasksView.as_view(kind="Shot")),
     re_path(CREATE_TASKS + r"assets/create-tasks/?$", CreateTasksView.as_view(kind="Asset")),
     re_path(CREATE_TASKS + r"edits/create-tasks/?$", CreateTasksView.as_view(kind="Edit")),

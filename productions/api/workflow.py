@@ -216,6 +216,33 @@ class BatchCommentView(APIView):
         }
 
 
+class ProjectCommentManyView(BatchCommentView):
+    """POST a JSON list of comments on tasks of one project.
+
+    Each item has `object_id` (the task), `task_status_id` and `comment`. As on the batch
+    comment route, either every comment is written or none is.
+    """
+
+    def post(self, request, project_id):
+        project = path_row(Project.objects.all(), project_id, "project")
+        items = request.data
+        if not isinstance(items, list) or not items or not all(isinstance(item, dict) for item in items):
+            raise ValidationError({"comments": ["expected a non-empty JSON list of comment objects."]})
+        plans = []
+        for index, item in enumerate(items):
+            task_id = body_id(item, "object_id") if "object_id" in item else body_id(item, "task_id")
+            task = load_task(task_id, task_queryset().select_related("entity"))
+            if task.project_id != project.pk:
+                raise ValidationError({f"comments.{index}.object_id": [f"the task {task_id} is not in this project."]})
+            check_task_action(request.user, task)
+            plans.append(self.plan_item(request.user, item, index, task))
+        with transaction.atomic():
+            comments = [comment_services.comment_create(**plan) for plan in plans]
+        return Response(
+            [new_comment_row(comment, request.user) for comment in comments], status=status.HTTP_201_CREATED
+        )
+
+
 # ---- generic /data viewsets ----------------------------------------------------
 
 
@@ -706,4 +733,5 @@ urlpatterns = [
 action_urlpatterns = [
     re_path(r"^tasks/batch-comment/?$", BatchCommentView.as_view()),
     re_path(rf"^tasks/{TASK}/batch-comment/?$", BatchCommentView.as_view()),
+    re_path(r"^projects/(?P<project_id>[^/]+)/tasks/comment-many/?$", ProjectCommentManyView.as_view()),
 ]
