@@ -8,6 +8,8 @@ from rest_framework.response import Response
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10000
+# Beyond this the row offset no longer fits the database's 64-bit integers.
+MAX_PAGE = 1_000_000_000
 
 
 def positive_int(request, name, default):
@@ -22,7 +24,14 @@ def positive_int(request, name, default):
         return default
     if value < 1:
         raise ValidationError({name: [f"must be 1 or more, got {value}."]})
+    check_page(name, value)
     return value
+
+
+def check_page(name, value):
+    """Raise a 400 naming `page` when the page number is too large to read."""
+    if name == "page" and value > MAX_PAGE:
+        raise ValidationError({name: [f"must be {MAX_PAGE} or less, got {value}."]})
 
 
 class KitsuPagination(BasePagination):

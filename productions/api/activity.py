@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import LoginLog
+from kitsu_project.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, check_page
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, STAFF_ROLES, VENDOR
 from kitsu_project.api.serialization import format_datetime, serialize_row
 from kitsu_project.api.serializers import serializer_for
@@ -67,6 +68,7 @@ def int_param(request, name, default, *, minimum=1, maximum=None):
         raise ValidationError({name: [f"must be a whole number, got {raw!r}."]}) from None
     if value < minimum:
         raise ValidationError({name: [f"must be {minimum} or more, got {value}."]})
+    check_page(name, value)
     return min(value, maximum) if maximum is not None else value
 
 
@@ -339,7 +341,7 @@ class ProjectNotificationsView(ActivityView):
         page = int_param(request, "page", 0, minimum=0)
         if page < 1:
             return Response([notification_row(row) for row in queryset])
-        limit = int_param(request, "limit", 100)
+        limit = int_param(request, "limit", DEFAULT_LIMIT, maximum=MAX_LIMIT)
         total = queryset.count()
         offset = (page - 1) * limit
         return Response(
