@@ -43,6 +43,12 @@ class ScheduleItem(KitsuModel):
         db_table = "schedule_item"
         constraints = [
             models.UniqueConstraint(fields=["project", "task_type", "object_id"], name="schedule_item_once"),
+            # Databases treat NULL object ids as distinct, so the project-wide item needs its own rule.
+            models.UniqueConstraint(
+                fields=["project", "task_type"],
+                condition=models.Q(object_id__isnull=True),
+                name="schedule_item_project_wide_once",
+            ),
         ]
 
     def __str__(self):
