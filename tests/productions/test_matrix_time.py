@@ -560,7 +560,6 @@ def budget_url(project_id):
     return f"/api/data/projects/{project_id}/budgets/time-spents"
 
 
-@pytest.mark.xfail(reason="project budgets are not served yet (404)", strict=True)
 def test_budget_time_spents_admin(admin_client, project):
     department = factories.DepartmentFactory()
     task = factories.TaskFactory(project=project, task_type=factories.TaskTypeFactory(department=department))
@@ -570,18 +569,15 @@ def test_budget_time_spents_admin(admin_client, project):
     assert body == {str(department.pk): {"total": 60, str(person.pk): {"total": 60, "2025-03": 60}}}
 
 
-@pytest.mark.xfail(reason="project budgets are not served yet (404)", strict=True)
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_budget_time_spents_admin_only(member, project, role):
     assert member(role).get(budget_url(project.pk)).status_code == 403
 
 
-@pytest.mark.xfail(reason="project budgets are not served yet (404)", strict=True)
 def test_budget_time_spents_malformed(admin_client):
     assert admin_client.get(budget_url("nope")).status_code == 400
 
 
-@pytest.mark.xfail(reason="project budgets are not served yet (404)", strict=True)
 def test_budget_time_spents_without_token(api_client, project):
     assert api_client.get(budget_url(project.pk)).status_code == 401
 
