@@ -269,16 +269,6 @@ class ShotTaskTypesView(EntityRouteView):
         return Response(entity_views.task_types_of(Task.objects.filter(entity=shot)))
 
 
-class ShotVersionsView(EntityRouteView):
-    """GET /data/shots/<id>/versions: the history of a shot's frame data."""
-
-    def get(self, request, shot_id):
-        shot = fetch_entity("Shot", shot_id)
-        check_entity_read(request.user, shot)
-        # TODO: return the shot's versions once entity versions have their table; none are recorded yet.
-        return Response([])
-
-
 # ---- sequences ---------------------------------------------------------------
 
 
@@ -536,7 +526,6 @@ urlpatterns = [
     route("shots/{shot_id}", ShotDetailView, shot_id=True),
     route("shots/{shot_id}/tasks", ShotTasksView, shot_id=True),
     route("shots/{shot_id}/task-types", ShotTaskTypesView, shot_id=True),
-    route("shots/{shot_id}/versions", ShotVersionsView, shot_id=True),
     route("sequences", SequenceListView),
     route("sequences/with-tasks", SequencesWithTasksView),
     route("sequences/{sequence_id}", SequenceDetailView, sequence_id=True),

@@ -7,6 +7,8 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from productions.models import Comment, Entity, Task
+from productions.services import casting as casting_services
+from productions.services import entity_kinds as kind_services
 from productions.services import workflow as workflow_services
 from productions.services.events import event_send, row_event_send
 
@@ -18,7 +20,11 @@ PROTECTED_KEYS = ("project", "created_by", "shotgun_id")
 
 @transaction.atomic
 def entity_update(*, serializer):
-    """Save an entity update; `data` is merged key by key into the stored one."""
+    """Save an entity update; `data` is merged key by key into the stored one.
+
+    `entity_concept_links`, when sent, replaces the entity's concept links; a shot
+    whose frame count or data change gets a new version.
+    """
     entity = serializer.instance
     for key in PROTECTED_KEYS:
         serializer.validated_data.pop(key, None)
@@ -27,7 +33,16 @@ def entity_update(*, serializer):
         incoming = serializer.validated_data["data"]
         if isinstance(incoming, dict) and isinstance(entity.data, dict):
             serializer.validated_data["data"] = {**entity.data, **incoming}
-    return serializer.save()
+    body = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
+    linked = kind_services.parse_concept_links(body, project=entity.project)
+    previous = kind_services.shot_state(entity)
+    entity = serializer.save()
+    if linked is not None:
+        kind_services.concept_links_set(entity=entity, linked=linked)
+    if entity.entity_type.name == "Shot":
+        request = serializer.context.get("request")
+        kind_services.shot_version_save(shot=entity, previous=previous, person=getattr(request, "user", None))
+    return entity
 
 
 @transaction.atomic
@@ -65,6 +80,8 @@ def entity_delete(*, entity, force=False):
 
     # Comments are not foreign keys, so those of the children's tasks go by hand too.
     entity_ids = descendant_ids(entity)
+    # The shots these entities are cast in lose them: their casting counts are updated too.
+    casting_services.casting_of_deleted_release(entity_ids)
     task_ids = Task.objects.filter(entity_id__in=entity_ids).values("pk")
     Comment.objects.filter(object_id__in=task_ids).delete()
     Task.objects.filter(entity_id__in=entity_ids).delete()
@@ -79,7 +96,9 @@ def shot_update(*, serializer, updated_by):
     for key in PROTECTED_KEYS:
         serializer.validated_data.pop(key, None)
     workflow_services.entity_update_check(serializer=serializer)
+    previous = kind_services.shot_state(serializer.instance)
     shot = serializer.save()
+    kind_services.shot_version_save(shot=shot, previous=previous, person=updated_by)
     logger.info("Shot %s updated by %s", shot.pk, updated_by.pk)
     return shot
 

@@ -13,12 +13,8 @@ from django.db.models.functions import Cast
 
 from accounts.models import Person
 from kitsu_project.api.serialization import format_datetime, serialize_row
-from productions.models import Entity, Subscription, Task, TaskPersonLink, TaskType
+from productions.models import Entity, EntityConceptLink, EntityLink, Subscription, Task, TaskPersonLink, TaskType
 from productions.models.entity import TEMPORAL_ENTITY_TYPES
-
-# Relation lists of the detail shapes. They stay empty until entity links
-# (casting), concept links and asset instances have their tables.
-EMPTY_LINK_LISTS = ("entities_out", "entity_concept_links", "instance_casting", "entities_in")
 
 TASK_COLUMNS = (
     "id",
@@ -243,7 +239,6 @@ def assets_with_tasks(queryset, *, person=None, viewer=None):
                 "canceled": canceled,
                 "ready_for": str(ready_for),
                 "episode_id": str(source_id or ""),
-                # TODO: list the episodes the asset is cast in once entity links have their table.
                 "casting_episode_ids": [],
                 "is_casting_standby": casting_standby,
                 "is_shared": shared,
@@ -251,8 +246,21 @@ def assets_with_tasks(queryset, *, person=None, viewer=None):
                 "tasks": [],
             }
         )
+    attach_casting_episodes(rows, ordered)
     attach_tasks(rows, ordered, style=ASSET_STYLE, person=person, viewer=viewer)
     return rows
+
+
+def attach_casting_episodes(rows, queryset):
+    """Fill `casting_episode_ids` of each asset row with the episodes it is cast in, in one query."""
+    if not rows:
+        return
+    by_id = {row["id"]: row for row in rows}
+    links = EntityLink.objects.filter(entity_out__in=queryset.values("pk"), entity_in__entity_type__name="Episode")
+    for asset_id, episode_id in links.order_by("entity_in__name", "entity_in_id").values_list(
+        "entity_out_id", "entity_in_id"
+    ):
+        by_id[str(asset_id)]["casting_episode_ids"].append(str(episode_id))
 
 
 def shots_with_tasks(queryset, *, person=None, viewer=None):
@@ -375,8 +383,12 @@ def attach_tasks(rows, queryset, *, style, person, viewer=None):
 
 
 def with_link_lists(row):
-    for name in EMPTY_LINK_LISTS:
-        row[name] = []
+    """Add the relation lists of a detail shape: casting both ways, asset instances and concept links."""
+    from productions.services.casting import casting_link_lists
+
+    row.update(casting_link_lists(row["id"]))
+    links = EntityConceptLink.objects.filter(entity_in_id=row["id"]).order_by("created_at", "pk")
+    row["entity_concept_links"] = [str(pk) for pk in links.values_list("entity_out_id", flat=True)]
     return row
 
 
