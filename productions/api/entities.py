@@ -9,6 +9,7 @@ them, and so does an entity's creator who is still in the team.
 
 import logging
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import re_path
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -20,7 +21,7 @@ from kitsu_project.api.permissions import ADMIN
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import parse_path_id, query_flag, query_uuid
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
-from productions.models import Entity, Task, TaskPersonLink, TaskType
+from productions.models import Entity, EntityLink, Task, TaskPersonLink, TaskType
 from productions.services import entities as entity_services
 from productions.services import entity_views
 
@@ -30,6 +31,12 @@ from .viewsets import EntityViewSet
 logger = logging.getLogger("productions.entities")
 
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
+def in_episode(episode_id):
+    """Keep the assets of an episode: those made for it and those cast in it."""
+    cast = EntityLink.objects.filter(entity_in_id=episode_id, entity_out=OuterRef("pk"))
+    return Q(source_id=episode_id) | Exists(cast)
+
+
 KIND_LABELS = {"Asset": "asset", "Shot": "shot", "Sequence": "sequence", "Episode": "episode"}
 
 
@@ -129,7 +136,7 @@ class AssetListView(EntityRouteView):
         if episode_id is not None:
             episode = fetch_entity("Episode", episode_id)
             check_project_read(user, episode.project_id)
-            queryset = queryset.filter(source_id=episode.pk)
+            queryset = queryset.filter(in_episode(episode.pk))
         if project_id is not None:
             check_project_read(user, project_id)
         elif user.role != ADMIN:
@@ -161,8 +168,7 @@ class AssetsWithTasksView(EntityRouteView):
         if episode == "main":
             queryset = queryset.filter(source__isnull=True)
         elif episode not in (None, "", "all"):
-            # TODO: also keep the assets cast in the episode once entity links have their table.
-            queryset = queryset.filter(source_id=query_uuid(request, "episode_id"))
+            queryset = queryset.filter(in_episode(query_uuid(request, "episode_id")))
         return Response(entity_views.assets_with_tasks(queryset, person=self.vendor(), viewer=request.user))
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from productions.models import Comment, Entity, ProjectPersonLink, Task, TaskPersonLink
+from productions.models import Comment, Entity, EntityLink, ProjectPersonLink, Task, TaskPersonLink
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -394,6 +394,21 @@ def test_assets_list_filters(admin_client, prod):
     assert response.json()[0]["type"] == "Asset"
     assert ids(admin_client.get("/api/data/assets/all", {"name": "hero"})) == [str(prod.asset.pk)]
     assert ids(admin_client.get("/api/data/assets", {"episode_id": str(prod.episode.pk)})) == [str(prod.asset.pk)]
+
+
+def test_assets_list_includes_cast_in_episode(admin_client, prod):
+    shared = prod.entity("Lamp", prod.asset_type)
+    EntityLink.objects.create(entity_in=prod.episode, entity_out=shared)
+    listed = ids(admin_client.get("/api/data/assets", {"episode_id": str(prod.episode.pk)}))
+    assert sorted(listed) == sorted([str(prod.asset.pk), str(shared.pk)])
+
+
+def test_assets_with_tasks_includes_cast_in_episode(admin_client, prod):
+    shared = prod.entity("Lamp", prod.asset_type)
+    EntityLink.objects.create(entity_in=prod.episode, entity_out=shared)
+    params = {"project_id": str(prod.project.pk), "episode_id": str(prod.episode.pk)}
+    listed = ids(admin_client.get("/api/data/assets/with-tasks", params))
+    assert sorted(listed) == sorted([str(prod.asset.pk), str(shared.pk)])
 
 
 def test_assets_list_unknown_episode(admin_client, prod):
