@@ -31,6 +31,8 @@ from .viewsets import EntityViewSet
 logger = logging.getLogger("productions.entities")
 
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
+
+
 def in_episode(episode_id):
     """Keep the assets of an episode: those made for it and those cast in it."""
     cast = EntityLink.objects.filter(entity_in_id=episode_id, entity_out=OuterRef("pk"))
@@ -47,7 +49,7 @@ def fetch_entity(kind, entity_id):
         entity_views.entities_of_kind(kind).select_related("project", "entity_type", "parent").filter(pk=pk).first()
     )
     if entity is None:
-        raise NotFound(f"No {KIND_LABELS[kind]} has the id {pk}.")
+        raise NotFound(f"No {KIND_LABELS.get(kind, kind.lower())} has the id {pk}.")
     return entity
 
 
@@ -188,18 +190,38 @@ class AssetDetailView(EntityRouteView):
         return Response(status=204)
 
 
-class AssetTasksView(EntityRouteView):
-    def get(self, request, asset_id):
-        asset = fetch_entity("Asset", asset_id)
-        check_entity_read(request.user, asset)
-        return Response(entity_views.detailed_tasks(Task.objects.filter(entity=asset), relations=self.relations()))
+# ---- any kind read by id ------------------------------------------------------
 
 
-class AssetTaskTypesView(EntityRouteView):
-    def get(self, request, asset_id):
-        asset = fetch_entity("Asset", asset_id)
-        check_entity_read(request.user, asset)
-        return Response(entity_views.task_types_of(Task.objects.filter(entity=asset)))
+def check_no_client(user):
+    if user.role == "client":
+        raise PermissionDenied("You are not allowed to do this: clients do not see concepts.")
+
+
+class KindRouteView(EntityRouteView):
+    """An entity of one kind read by id: tasks, task types and the like."""
+
+    kind = None
+
+    def readable(self, entity_id):
+        entity = fetch_entity(self.kind, entity_id)
+        check_entity_read(self.request.user, entity)
+        if self.kind == "Concept":
+            check_no_client(self.request.user)
+        return entity
+
+
+class KindTasksView(KindRouteView):
+    def get(self, request, entity_id):
+        entity = self.readable(entity_id)
+        tasks = Task.objects.filter(entity=entity)
+        return Response(entity_views.detailed_tasks(tasks, relations=self.relations()))
+
+
+class KindTaskTypesView(KindRouteView):
+    def get(self, request, entity_id):
+        entity = self.readable(entity_id)
+        return Response(entity_views.task_types_of(Task.objects.filter(entity=entity)))
 
 
 # ---- shots -------------------------------------------------------------------
@@ -259,20 +281,6 @@ class ShotDetailView(EntityRouteView):
         deleted = entity_services.entity_cancel_or_delete(entity=shot, force=query_flag(request, "force"))
         logger.info("Shot %s %s by %s", shot_id, "deleted" if deleted else "canceled", request.user.pk)
         return Response(status=204)
-
-
-class ShotTasksView(EntityRouteView):
-    def get(self, request, shot_id):
-        shot = fetch_entity("Shot", shot_id)
-        check_entity_read(request.user, shot)
-        return Response(entity_views.detailed_tasks(Task.objects.filter(entity=shot), relations=self.relations()))
-
-
-class ShotTaskTypesView(EntityRouteView):
-    def get(self, request, shot_id):
-        shot = fetch_entity("Shot", shot_id)
-        check_entity_read(request.user, shot)
-        return Response(entity_views.task_types_of(Task.objects.filter(entity=shot)))
 
 
 # ---- sequences ---------------------------------------------------------------
@@ -505,8 +513,10 @@ class EntityDetailViewSet(EntityViewSet):
 ID = r"(?P<{}>[^/]+)"
 
 
-def route(pattern, view, **ids):
-    return re_path(rf"^{pattern.format(**{name: ID.format(name) for name in ids})}/?$", view.as_view())
+def route(pattern, view, view_options=None, **ids):
+    """Return the URL pattern of `view` (built with `view_options`); `ids` names the path's id segments."""
+    path = pattern.format(**{name: ID.format(name) for name in ids})
+    return re_path(rf"^{path}/?$", view.as_view(**(view_options or {})))
 
 
 urlpatterns = [
@@ -524,14 +534,14 @@ urlpatterns = [
     route("assets/all", AssetListView),
     route("assets/with-tasks", AssetsWithTasksView),
     route("assets/{asset_id}", AssetDetailView, asset_id=True),
-    route("assets/{asset_id}/tasks", AssetTasksView, asset_id=True),
-    route("assets/{asset_id}/task-types", AssetTaskTypesView, asset_id=True),
+    route("assets/{entity_id}/tasks", KindTasksView, {"kind": "Asset"}, entity_id=True),
+    route("assets/{entity_id}/task-types", KindTaskTypesView, {"kind": "Asset"}, entity_id=True),
     route("shots", ShotListView),
     route("shots/all", ShotListView),
     route("shots/with-tasks", ShotsWithTasksView),
     route("shots/{shot_id}", ShotDetailView, shot_id=True),
-    route("shots/{shot_id}/tasks", ShotTasksView, shot_id=True),
-    route("shots/{shot_id}/task-types", ShotTaskTypesView, shot_id=True),
+    route("shots/{entity_id}/tasks", KindTasksView, {"kind": "Shot"}, entity_id=True),
+    route("shots/{entity_id}/task-types", KindTaskTypesView, {"kind": "Shot"}, entity_id=True),
     route("sequences", SequenceListView),
     route("sequences/with-tasks", SequencesWithTasksView),
     route("sequences/{sequence_id}", SequenceDetailView, sequence_id=True),

@@ -14,11 +14,11 @@ import logging
 
 from django.urls import re_path
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import parse_path_id, query_flag, query_uuid, request_body
+from kitsu_project.api.viewsets import query_flag, query_uuid, request_body
 from productions.access import is_vendor
 from productions.models import Entity, EntityVersion, Task
 from productions.services import entity_kinds as kind_services
@@ -27,10 +27,13 @@ from productions.services.entity_kinds import CONCEPT, EDIT, SCENE
 
 from .entities import (
     EntityRouteView,
+    KindRouteView,
+    KindTasksView,
+    KindTaskTypesView,
     check_delete,
-    check_entity_read,
     check_manage,
     check_project_read,
+    fetch_entity,
 )
 from .projects import (
     ProjectView,
@@ -48,59 +51,17 @@ logger = logging.getLogger("productions.entity_kinds")
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
 
 
-def fetch_kind(kind, entity_id):
-    """Return the entity of `kind` with this id, with its project, type and parent joined, or raise 404."""
-    pk = parse_path_id(entity_id)
-    entity = (
-        entity_views.entities_of_kind(kind).select_related("project", "entity_type", "parent").filter(pk=pk).first()
-    )
-    if entity is None:
-        raise NotFound(f"No {kind.lower()} has the id {pk}.")
-    return entity
-
-
-def check_no_client(user):
-    if user.role == "client":
-        raise PermissionDenied("You are not allowed to do this: clients do not see concepts.")
-
-
 def check_concept_lister(user):
     if user.role in ("client", "vendor"):
         raise PermissionDenied("You are not allowed to do this: clients and vendors do not list concepts.")
 
 
 def kind_delete(request, kind, entity_id):
-    entity = fetch_kind(kind, entity_id)
+    entity = fetch_entity(kind, entity_id)
     check_delete(request.user, entity)
     deleted = kind_services.entity_kind_delete(entity=entity, force=query_flag(request, "force"), user=request.user)
     logger.info("%s %s %s by %s", kind, entity_id, "deleted" if deleted else "canceled", request.user.pk)
     return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class KindRouteView(EntityRouteView):
-    """An entity of one kind read by id: tasks, task types and the like."""
-
-    kind = None
-
-    def readable(self, entity_id):
-        entity = fetch_kind(self.kind, entity_id)
-        check_entity_read(self.request.user, entity)
-        if self.kind == CONCEPT:
-            check_no_client(self.request.user)
-        return entity
-
-
-class KindTasksView(KindRouteView):
-    def get(self, request, entity_id):
-        entity = self.readable(entity_id)
-        tasks = Task.objects.filter(entity=entity)
-        return Response(entity_views.detailed_tasks(tasks, relations=self.relations()))
-
-
-class KindTaskTypesView(KindRouteView):
-    def get(self, request, entity_id):
-        entity = self.readable(entity_id)
-        return Response(entity_views.task_types_of(Task.objects.filter(entity=entity)))
 
 
 # ---- scenes ------------------------------------------------------------------
@@ -180,7 +141,7 @@ class SceneShotsView(KindRouteView):
         return Response(entity_views.serialize_shots(shots.order_by("name", "pk")))
 
     def post(self, request, entity_id):
-        scene = fetch_kind(SCENE, entity_id)
+        scene = fetch_entity(SCENE, entity_id)
         check_manage(request.user, scene)
         data = request_body(request)
         shots = project_entities(scene.project, "Shot")
@@ -191,9 +152,9 @@ class SceneShotsView(KindRouteView):
 
 class SceneShotView(EntityRouteView):
     def delete(self, request, entity_id, shot_id):
-        scene = fetch_kind(SCENE, entity_id)
+        scene = fetch_entity(SCENE, entity_id)
         check_manage(request.user, scene)
-        shot = fetch_kind("Shot", shot_id)
+        shot = fetch_entity("Shot", shot_id)
         kind_services.scene_shot_remove(scene=scene, shot=shot, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -266,7 +227,7 @@ class EditDetailView(KindRouteView):
 
 class EpisodeEditsView(EntityRouteView):
     def get(self, request, episode_id):
-        episode = fetch_kind("Episode", episode_id)
+        episode = fetch_entity("Episode", episode_id)
         check_project_read(request.user, episode.project_id)
         edits = entity_views.entities_of_kind(EDIT).filter(parent=episode)
         if self.vendor():
@@ -276,7 +237,7 @@ class EpisodeEditsView(EntityRouteView):
 
 class EpisodeEditTasksView(EntityRouteView):
     def get(self, request, episode_id):
-        episode = fetch_kind("Episode", episode_id)
+        episode = fetch_entity("Episode", episode_id)
         check_project_read(request.user, episode.project_id)
         if is_vendor(request.user):
             raise PermissionDenied(NOT_ALLOWED)
