@@ -173,70 +173,59 @@ def asset_create(
 
 
 @transaction.atomic
+def structure_entity_get_or_create(*, kind, project, name, parent=None, created_by=None, **fields):
+    """Return the entity of `kind` named `name` under `parent` and whether it is new, creating it when missing."""
+    entity_type = structure_type(kind)
+    existing = Entity.objects.filter(project=project, entity_type=entity_type, parent=parent, name=name)
+    entity = existing.order_by("created_at").first()
+    if entity is not None:
+        return entity, False
+    entity = Entity.objects.create(
+        project=project, entity_type=entity_type, parent=parent, name=name, created_by=created_by, **fields
+    )
+    entity_created_event_send(entity=entity, user=created_by)
+    logger.info("%s %s (%s) created in project %s", kind, entity.pk, name, project.pk)
+    return entity, True
+
+
 def episode_create(*, project, name, status="running", description="", data=None, created_by=None):
     """Return the project's episode of that name and whether it is new, creating it when missing."""
-    episode_type = structure_type(EPISODE)
-    existing = Entity.objects.filter(project=project, entity_type=episode_type, name=name).order_by("created_at")
-    episode = existing.first()
-    if episode is not None:
-        return episode, False
-    episode = Entity.objects.create(
+    return structure_entity_get_or_create(
+        kind=EPISODE,
         project=project,
-        entity_type=episode_type,
         name=name,
+        created_by=created_by,
         status=status,
         description=description,
         data={} if data is None else data,
-        created_by=created_by,
     )
-    entity_created_event_send(entity=episode, user=created_by)
-    logger.info("Episode %s (%s) created in project %s", episode.pk, name, project.pk)
-    return episode, True
 
 
-@transaction.atomic
 def sequence_create(*, project, name, episode=None, description="", data=None, created_by=None):
     """Return the sequence of that name under `episode` (or under no episode), creating it when missing."""
-    sequence_type = structure_type(SEQUENCE)
-    existing = Entity.objects.filter(project=project, entity_type=sequence_type, parent=episode, name=name)
-    sequence = existing.order_by("created_at").first()
-    if sequence is not None:
-        return sequence, False
-    sequence = Entity.objects.create(
+    return structure_entity_get_or_create(
+        kind=SEQUENCE,
         project=project,
-        entity_type=sequence_type,
-        parent=episode,
         name=name,
+        parent=episode,
+        created_by=created_by,
         description=description,
         data={} if data is None else data,
-        created_by=created_by,
     )
-    entity_created_event_send(entity=sequence, user=created_by)
-    logger.info("Sequence %s (%s) created in project %s", sequence.pk, name, project.pk)
-    return sequence, True
 
 
-@transaction.atomic
 def shot_create(*, project, sequence, name, nb_frames=None, description=None, data=None, created_by=None):
     """Return the shot of that name in `sequence`, creating it when missing.
 
     Frame ranges (`frame_in`, `frame_out`) travel inside `data`, as Kitsu keeps them.
     """
-    shot_type = structure_type(SHOT)
-    existing = Entity.objects.filter(project=project, entity_type=shot_type, parent=sequence, name=name)
-    shot = existing.order_by("created_at").first()
-    if shot is not None:
-        return shot, False
-    shot = Entity.objects.create(
+    return structure_entity_get_or_create(
+        kind=SHOT,
         project=project,
-        entity_type=shot_type,
-        parent=sequence,
         name=name,
+        parent=sequence,
+        created_by=created_by,
         nb_frames=nb_frames,
         description=description,
         data=data,
-        created_by=created_by,
     )
-    entity_created_event_send(entity=shot, user=created_by)
-    logger.info("Shot %s (%s) created in sequence %s", shot.pk, name, sequence.pk)
-    return shot, True
