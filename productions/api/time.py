@@ -205,6 +205,8 @@ class TimeSpentSerializer(serializer_for(TimeSpent)):
     def validate_duration(self, value):
         if value is None or not value > 0:
             raise ValidationError("must be a positive number of minutes.")
+        if value > time_services.MAX_DAY_MINUTES:
+            raise ValidationError(f"{value:g} minutes do not fit in one day: at most {time_services.MAX_DAY_MINUTES}.")
         return value
 
     def get_validators(self):

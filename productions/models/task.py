@@ -54,7 +54,8 @@ class TaskStatus(KitsuModel):
 
     class Meta:
         db_table = "task_status"
-        ordering = ["name"]
+        # Production statuses first: clients such as Gazu take the first default status for a new task.
+        ordering = ["for_concept", "name"]
         verbose_name_plural = "task statuses"
 
     def __str__(self):

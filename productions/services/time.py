@@ -92,6 +92,16 @@ def parse_date(value, *, key="date", not_found=False):
         raise ValidationError({key: [message]}) from None
 
 
+# A time spent covers one person on one task for one day, so it cannot exceed a day.
+MAX_DAY_MINUTES = 24 * 60
+
+
+def check_day_duration(duration, *, key="duration"):
+    """Raise a 400 naming `key` when `duration` minutes do not fit in one day."""
+    if duration > MAX_DAY_MINUTES:
+        raise ValidationError({key: [f"{duration:g} minutes do not fit in one day: at most {MAX_DAY_MINUTES}."]})
+
+
 def parse_duration(data):
     """Return the positive duration (minutes) of a request body, or raise a 400 naming `duration`."""
     value = data.get("duration") if isinstance(data, dict) else None
@@ -105,6 +115,7 @@ def parse_duration(data):
         raise ValidationError({"duration": [f"invalid duration {value!r}: expected a number of minutes."]}) from None
     if not duration > 0 or duration == float("inf"):
         raise ValidationError({"duration": ["must be a positive number of minutes."]})
+    check_day_duration(duration)
     return duration
 
 
@@ -150,6 +161,8 @@ def time_spent_set(*, task, person, date, duration, add=False):
         except IntegrityError:
             # A concurrent request created the row first: update that one.
             row = TimeSpent.objects.select_for_update().get(task=task, person=person, date=date)
+    if add:
+        check_day_duration(row.duration + duration)
     new_duration = F("duration") + duration if add else Value(duration)
     TimeSpent.objects.filter(pk=row.pk).update(duration=new_duration, updated_at=now)
     row.refresh_from_db()

@@ -1195,3 +1195,10 @@ def test_generic_comment_text_edit_adds_mention(admin_client, project, task, sta
     comment = Comment.objects.get(pk=latest)
     assert list(comment.mentions.values_list("pk", flat=True)) == [mentioned.pk]
     assert mentioned.notifications.filter(type="mention").count() == 1
+
+
+def test_first_default_status_is_for_production(admin_client):
+    factories.TaskStatusFactory(name="Neutral", short_name="neutral-d", is_default=True, for_concept=True)
+    todo = factories.TaskStatusFactory(name="Todo", short_name="todo-d", is_default=True)
+    rows = admin_client.get("/api/data/task-status", {"is_default": "true"}).json()
+    assert rows[0]["id"] == str(todo.pk)

@@ -141,6 +141,32 @@ def test_set_time_spent_bad_duration(artist, task, duration):
     assert "duration" in response.json()["message"]
 
 
+def test_set_time_spent_longer_than_a_day(artist, task):
+    response = artist.post(set_url(task, artist.person), {"duration": 1441}, format="json")
+    assert response.status_code == 400
+    assert "duration" in response.json()["message"]
+    assert not TimeSpent.objects.exists()
+
+
+def test_set_time_spent_whole_day(artist, task):
+    assert artist.post(set_url(task, artist.person), {"duration": 1440}, format="json").status_code == 201
+
+
+def test_add_time_spent_past_a_day(artist, task):
+    log(task, artist.person, duration=1400)
+    response = artist.post(set_url(task, artist.person, add=True), {"duration": 60}, format="json")
+    assert response.status_code == 400
+    assert "duration" in response.json()["message"]
+    assert TimeSpent.objects.get(task=task).duration == 1400
+
+
+def test_generic_create_longer_than_a_day(admin_client, artist, task):
+    body = {"task_id": str(task.pk), "person_id": str(artist.person.pk), "date": DAY, "duration": 5000}
+    response = admin_client.post("/api/data/time-spents/", body, format="json")
+    assert response.status_code == 400
+    assert "duration" in response.json()["message"]
+
+
 def test_set_time_spent_bad_duration_writes_nothing(artist, task):
     artist.post(set_url(task, artist.person), {"duration": -1}, format="json")
     assert not TimeSpent.objects.exists()
