@@ -6,48 +6,48 @@ admins and production managers read the event log. test_activity_routes.py conta
 the behaviour tests, and this file adds the cases they leave out.
 """
 
-from dataclasses import dataclass
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from productions.models import ApiEvent, News, Notification, ProjectPersonLink, Subscription
+from productions.models import ApiEvent, News, Notification, Subscription
 from tests import factories
 from tests.conftest import ROLES
 
+# The shared cases of the generic collections run here with this module's `collection` fixture.
+from tests.productions.collection_matrix import (  # noqa: F401
+    UNKNOWN,
+    Collection,
+    join_team,
+    message_of,
+    test_create_admin,
+    test_create_anonymous,
+    test_create_bad_value,
+    test_create_malformed_json,
+    test_create_refused,
+    test_create_unknown_field,
+    test_delete_admin,
+    test_delete_anonymous,
+    test_delete_malformed,
+    test_delete_refused,
+    test_delete_unknown,
+    test_get_admin,
+    test_get_anonymous,
+    test_get_malformed,
+    test_get_refused,
+    test_list_admin,
+    test_list_anonymous,
+    test_list_queries_constant,
+    test_update_admin,
+    test_update_anonymous,
+    test_update_bad_value,
+    test_update_malformed,
+    test_update_refused,
+    test_update_unknown,
+)
+
 pytestmark = pytest.mark.django_db
-
-UNKNOWN = "00000000-0000-4000-8000-000000000000"
-NON_ADMIN_ROLES = [role for role in ROLES if role != "admin"]
-
-
-def message_of(response):
-    return str(response.json()["message"])
-
-
-def join_team(project, person):
-    ProjectPersonLink.objects.get_or_create(project=project, person=person)
 
 
 # ---- the generic /data collections ------------------------------------------------------
-
-
-@dataclass
-class Collection:
-    """One generic collection and the bodies that exercise it."""
-
-    path: str
-    model: type
-    make_row: object  # () -> a saved row
-    create_body: object  # () -> a valid body for POST
-    missing_field: str  # a required key, left out of a POST
-    bad_field: str  # a key that gets a value of the wrong type or an unknown id
-    bad_value: object
-    update_body: dict
-
-    def url(self, row_id=None):
-        return f"/api/data/{self.path}" + (f"/{row_id}" if row_id else "")
 
 
 def notification_body():
@@ -120,23 +120,6 @@ def collection(request, db):
     return request.param
 
 
-def test_list_admin(admin_client, collection):
-    row = collection.make_row()
-    response = admin_client.get(collection.url())
-    assert response.status_code == 200
-    assert str(row.pk) in [item["id"] for item in response.json()]
-
-
-def test_list_anonymous(api_client, collection):
-    assert api_client.get(collection.url()).status_code == 401
-
-
-def test_create_admin(admin_client, collection):
-    response = admin_client.post(collection.url(), collection.create_body(), format="json")
-    assert response.status_code == 201, response.json()
-    assert collection.model.objects.filter(pk=response.json()["id"]).exists()
-
-
 def test_create_missing_field(admin_client, collection):
     body = collection.create_body()
     del body[collection.missing_field]
@@ -145,135 +128,6 @@ def test_create_missing_field(admin_client, collection):
     assert response.status_code == 400
     assert collection.missing_field in message_of(response)
     assert collection.model.objects.count() == before
-
-
-def test_create_bad_value(admin_client, collection):
-    body = {**collection.create_body(), collection.bad_field: collection.bad_value}
-    before = collection.model.objects.count()
-    response = admin_client.post(collection.url(), body, format="json")
-    assert response.status_code == 400
-    assert collection.bad_field in message_of(response)
-    assert collection.model.objects.count() == before
-
-
-def test_create_unknown_field(admin_client, collection):
-    body = {**collection.create_body(), "no_such_column": 1}
-    response = admin_client.post(collection.url(), body, format="json")
-    assert response.status_code == 400
-    assert "no_such_column" in message_of(response)
-
-
-def test_create_malformed_json(admin_client, collection):
-    response = admin_client.post(collection.url(), data="{not json", content_type="application/json")
-    assert response.status_code == 400
-
-
-@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
-def test_create_refused(make_client, collection, role):
-    before = collection.model.objects.count()
-    response = make_client(role).post(collection.url(), collection.create_body(), format="json")
-    assert response.status_code == 403
-    assert collection.model.objects.count() == before
-
-
-def test_create_anonymous(api_client, collection):
-    assert api_client.post(collection.url(), collection.create_body(), format="json").status_code == 401
-
-
-def test_get_admin(admin_client, collection):
-    row = collection.make_row()
-    response = admin_client.get(collection.url(row.pk))
-    assert response.status_code == 200
-    assert response.json()["id"] == str(row.pk)
-
-
-def test_get_malformed(admin_client, collection):
-    assert admin_client.get(collection.url("not-a-uuid")).status_code == 400
-
-
-@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
-def test_get_refused(make_client, collection, role):
-    row = collection.make_row()
-    assert make_client(role).get(collection.url(row.pk)).status_code == 403
-
-
-def test_get_anonymous(api_client, collection):
-    row = collection.make_row()
-    assert api_client.get(collection.url(row.pk)).status_code == 401
-
-
-def test_update_admin(admin_client, collection):
-    row = collection.make_row()
-    response = admin_client.put(collection.url(row.pk), collection.update_body, format="json")
-    assert response.status_code == 200, response.json()
-    for key, value in collection.update_body.items():
-        assert response.json()[key] == value
-
-
-def test_update_bad_value(admin_client, collection):
-    row = collection.make_row()
-    response = admin_client.put(collection.url(row.pk), {collection.bad_field: collection.bad_value}, format="json")
-    assert response.status_code == 400
-    assert collection.bad_field in message_of(response)
-
-
-def test_update_unknown(admin_client, collection):
-    assert admin_client.put(collection.url(UNKNOWN), collection.update_body, format="json").status_code == 404
-
-
-def test_update_malformed(admin_client, collection):
-    assert admin_client.put(collection.url("not-a-uuid"), collection.update_body, format="json").status_code == 400
-
-
-@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
-def test_update_refused(make_client, collection, role):
-    row = collection.make_row()
-    response = make_client(role).put(collection.url(row.pk), collection.update_body, format="json")
-    assert response.status_code == 403
-
-
-def test_update_anonymous(api_client, collection):
-    row = collection.make_row()
-    assert api_client.put(collection.url(row.pk), collection.update_body, format="json").status_code == 401
-
-
-def test_delete_admin(admin_client, collection):
-    row = collection.make_row()
-    assert admin_client.delete(collection.url(row.pk)).status_code == 204
-    assert not collection.model.objects.filter(pk=row.pk).exists()
-
-
-def test_delete_unknown(admin_client, collection):
-    assert admin_client.delete(collection.url(UNKNOWN)).status_code == 404
-
-
-def test_delete_malformed(admin_client, collection):
-    assert admin_client.delete(collection.url("not-a-uuid")).status_code == 400
-
-
-@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
-def test_delete_refused(make_client, collection, role):
-    row = collection.make_row()
-    assert make_client(role).delete(collection.url(row.pk)).status_code == 403
-    assert collection.model.objects.filter(pk=row.pk).exists()
-
-
-def test_delete_anonymous(api_client, collection):
-    row = collection.make_row()
-    assert api_client.delete(collection.url(row.pk)).status_code == 401
-    assert collection.model.objects.filter(pk=row.pk).exists()
-
-
-def test_list_queries_constant(admin_client, collection):
-    collection.make_row()
-    with CaptureQueriesContext(connection) as few:
-        admin_client.get(collection.url(), {"relations": "true"})
-    for _ in range(4):
-        collection.make_row()
-    with CaptureQueriesContext(connection) as many:
-        response = admin_client.get(collection.url(), {"relations": "true"})
-    assert len(response.json()) == 5
-    assert len(many) == len(few)
 
 
 def test_notification_create_bad_kind(admin_client):
