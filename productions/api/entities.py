@@ -325,19 +325,26 @@ class EpisodesWithTasksView(EntitiesWithTasksView):
     kind = "Episode"
 
 
-class SequenceDetailView(EntityRouteView):
-    """GET /data/sequences/<id> and DELETE (rejected while it has shots or tasks, unless force=true)."""
+class TreeEntityDetailView(EntityRouteView):
+    """GET a sequence or episode (`kind`) and DELETE it.
 
-    def get(self, request, sequence_id):
-        sequence = fetch_entity("Sequence", sequence_id)
-        check_project_read(request.user, sequence.project_id)
-        return Response(entity_views.sequence_detail(sequence))
+    A delete is rejected while the entity has children or tasks, unless force=true.
+    """
 
-    def delete(self, request, sequence_id):
-        sequence = fetch_entity("Sequence", sequence_id)
-        check_delete(request.user, sequence)
-        entity_services.entity_tree_delete(entity=sequence, force=query_flag(request, "force"))
-        logger.info("Sequence %s deleted by %s", sequence_id, request.user.pk)
+    kind = None
+    # The entity_views function that builds the row, given to as_view (an instance attribute, so not bound).
+    detail = None
+
+    def get(self, request, entity_id):
+        entity = fetch_entity(self.kind, entity_id)
+        check_project_read(request.user, entity.project_id)
+        return Response(self.detail(entity))
+
+    def delete(self, request, entity_id):
+        entity = fetch_entity(self.kind, entity_id)
+        check_delete(request.user, entity)
+        entity_services.entity_tree_delete(entity=entity, force=query_flag(request, "force"))
+        logger.info("%s %s deleted by %s", self.kind, entity_id, request.user.pk)
         return Response(status=204)
 
 
@@ -395,22 +402,6 @@ class EpisodeListView(EntityRouteView):
         queryset = entity_views.entities_of_kind("Episode")
         queryset = self.apply_filters(self.scope_to_project(queryset, query_uuid(request, "project_id")))
         return Response(entity_views.serialize_entities(queryset.order_by("name", "pk")))
-
-
-class EpisodeDetailView(EntityRouteView):
-    """GET /data/episodes/<id> and DELETE (rejected while it has sequences, assets or tasks, unless force=true)."""
-
-    def get(self, request, episode_id):
-        episode = fetch_entity("Episode", episode_id)
-        check_project_read(request.user, episode.project_id)
-        return Response(entity_views.episode_detail(episode))
-
-    def delete(self, request, episode_id):
-        episode = fetch_entity("Episode", episode_id)
-        check_delete(request.user, episode)
-        entity_services.entity_tree_delete(entity=episode, force=query_flag(request, "force"))
-        logger.info("Episode %s deleted by %s", episode_id, request.user.pk)
-        return Response(status=204)
 
 
 class EpisodeSequencesView(EntityRouteView):
@@ -544,7 +535,12 @@ urlpatterns = [
     route("shots/{entity_id}/task-types", KindTaskTypesView, {"kind": "Shot"}, entity_id=True),
     route("sequences", SequenceListView),
     route("sequences/with-tasks", SequencesWithTasksView),
-    route("sequences/{sequence_id}", SequenceDetailView, sequence_id=True),
+    route(
+        "sequences/{entity_id}",
+        TreeEntityDetailView,
+        {"kind": "Sequence", "detail": entity_views.sequence_detail},
+        entity_id=True,
+    ),
     route("sequences/{sequence_id}/shots", SequenceShotsView, sequence_id=True),
     route("sequences/{sequence_id}/scenes", SequenceScenesView, sequence_id=True),
     route("sequences/{sequence_id}/tasks", SequenceTasksView, sequence_id=True),
@@ -552,7 +548,12 @@ urlpatterns = [
     route("sequences/{sequence_id}/shot-tasks", SequenceShotTasksView, sequence_id=True),
     route("episodes", EpisodeListView),
     route("episodes/with-tasks", EpisodesWithTasksView),
-    route("episodes/{episode_id}", EpisodeDetailView, episode_id=True),
+    route(
+        "episodes/{entity_id}",
+        TreeEntityDetailView,
+        {"kind": "Episode", "detail": entity_views.episode_detail},
+        entity_id=True,
+    ),
     route("episodes/{episode_id}/sequences", EpisodeSequencesView, episode_id=True),
     route("episodes/{episode_id}/shots", EpisodeShotsView, episode_id=True),
     route("episodes/{episode_id}/tasks", EpisodeTasksView, episode_id=True),
