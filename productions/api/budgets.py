@@ -121,23 +121,23 @@ def entry_values(data, *, partial):
     which null clears.
     """
 
-    def wanted(key):
+    def should_read(key):
         return not partial or data.get(key) is not None
 
     values = {}
-    if wanted("department_id"):
+    if should_read("department_id"):
         values["department"] = body_row(data, "department_id", Department.objects.all(), "department")
     if "person_id" in data:
         values["person"] = body_row(data, "person_id", Person.objects.all(), "person", required=False)
-    if wanted("start_date"):
+    if should_read("start_date"):
         values["start_date"] = body_date(data, "start_date")
-    if wanted("months_duration"):
+    if should_read("months_duration"):
         values["months_duration"] = body_months(data)
-    if wanted("daily_salary"):
+    if should_read("daily_salary"):
         values["daily_salary"] = body_salary(data)
-    if wanted("position"):
+    if should_read("position"):
         values["position"] = body_choice(data, "position", POSITIONS, default="artist")
-    if wanted("seniority"):
+    if should_read("seniority"):
         values["seniority"] = body_choice(data, "seniority", SENIORITIES, default="mid")
     if partial and "exceptions" in data:
         values["exceptions"] = body_exceptions(data)

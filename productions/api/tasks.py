@@ -487,7 +487,7 @@ class TaskMainPreviewView(APIView):
 class ProjectTasksDeleteView(APIView):
     """POST a JSON list of task ids to delete those tasks of the project with their comments.
 
-    Admins and the project's managers may do it. The answer lists the deleted ids, and
+    Admins and the project's managers may do it. The response lists the deleted ids, and
     ids of other projects are left alone.
     """
 

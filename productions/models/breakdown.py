@@ -1,5 +1,5 @@
-"""What appears in what: casting links between entities, asset instances, concept links and the
-version history of an entity."""
+"""Breakdown tables: casting links between entities, asset instances, concept links and the version
+history of an entity."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -25,7 +25,8 @@ class EntityLink(KitsuModel):
 
 
 class EntityConceptLink(KitsuModel):
-    """A concept (`entity_out`) that illustrates the asset `entity_in`."""
+    """A link between a concept and the entity it illustrates, listed in the `entity_concept_links` of
+    `entity_in` and pointing to `entity_out`."""
 
     entity_in = models.ForeignKey("productions.Entity", on_delete=models.CASCADE, related_name="concept_links")
     entity_out = models.ForeignKey("productions.Entity", on_delete=models.CASCADE, related_name="+")
