@@ -3,7 +3,8 @@
 from accounts.api import departments, person_actions
 from accounts.api import viewsets as accounts
 from kitsu_project.api.routers import KitsuRouter
-from productions.api import activity, budgets, casting, chats, entity_kinds, planning, workflow
+from playlists import urls as playlist_urls
+from productions.api import activity, budgets, casting, chats, entity_kinds, files, planning, workflow
 from productions.api import time as production_time
 from productions.api import viewsets as productions
 
@@ -38,6 +39,10 @@ router.register("search-filters", workflow.SearchFilterViewSet, basename="search
 router.register("search-filter-groups", workflow.SearchFilterGroupViewSet, basename="search-filter-group")
 
 # Collections declared by the modules of the breakdown, planning, chats and budgets.
-for module in (casting, entity_kinds, planning, chats, budgets):
+for module in (casting, entity_kinds, planning, chats, budgets, files):
     for prefix, viewset, basename in module.GENERIC_COLLECTIONS:
         router.register(prefix, viewset, basename=basename)
+
+# Collections of review media (preview files, attachments, backgrounds, playlists, jobs).
+for prefix, viewset, basename in playlist_urls.GENERIC_COLLECTIONS:
+    router.register(prefix, viewset, basename=basename)

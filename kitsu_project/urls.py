@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from accounts.api import auth
 from kitsu_project.api import info
 from kitsu_project.api.errors import error_body
+from playlists import urls as playlist_urls
 from productions import urls as production_urls
 
 from .api_urls import router
@@ -34,7 +35,12 @@ api_patterns = [
     re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^apidocs/?$", DocsView.as_view(url_name="openapi"), name="apidocs"),
     path("data/", include(production_urls.data_urlpatterns)),
+    path("data/", include(playlist_urls.data_urlpatterns)),
     path("actions/", include(production_urls.action_urlpatterns)),
+    path("actions/", include(playlist_urls.action_urlpatterns)),
+    path("pictures/", include(playlist_urls.picture_urlpatterns)),
+    path("movies/", include(playlist_urls.movie_urlpatterns)),
+    path("export/", include(playlist_urls.export_urlpatterns)),
     path("data/", include(router.urls)),
 ]
 

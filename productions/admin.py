@@ -41,10 +41,13 @@ from productions.models import (
     EntityLink,
     EntityType,
     EntityVersion,
+    FileStatus,
     MetadataDescriptor,
     Milestone,
     News,
     Notification,
+    OutputFile,
+    OutputType,
     Plugin,
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
@@ -65,6 +68,7 @@ from productions.models import (
     TaskType,
     TaskTypeAssetTypeLink,
     TimeSpent,
+    WorkingFile,
 )
 from productions.services.projects import OPEN_STATUS, default_project_status, ensure_first_episode
 
@@ -82,6 +86,8 @@ PROJECT_PATHS = {
     ProductionScheduleVersion: "project",
     ProductionScheduleVersionTaskLink: "production_schedule_version__project",
     Budget: "project",
+    WorkingFile: "task__project",
+    OutputFile: "entity__project",
     BudgetEntry: "budget__project",
 }
 
@@ -853,3 +859,53 @@ class BudgetEntryAdmin(TeamScopedAdmin):
     list_filter = ("position", "seniority", "department")
     search_fields = ("budget__name", "person__email")
     autocomplete_fields = ("budget", "department", "person")
+
+
+# ---- working and output files -------------------------------------------------
+
+
+@admin.register(OutputType)
+class OutputTypeAdmin(KitsuModelAdmin):
+    list_display = ("name", "short_name", "updated_at")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(FileStatus)
+class FileStatusAdmin(KitsuModelAdmin):
+    list_display = ("name", "color", "updated_at")
+    search_fields = ("name",)
+
+
+@admin.register(WorkingFile)
+class WorkingFileAdmin(TeamScopedAdmin):
+    list_display = ("name", "revision", "task", "entity", "software", "person", "updated_at")
+    list_select_related = ("task", "entity", "software", "person")
+    list_filter = (("task__project", admin.RelatedOnlyFieldListFilter), "software")
+    search_fields = ("name", "path", "comment", "entity__name")
+    autocomplete_fields = ("task", "entity", "person", "software")
+
+
+@admin.register(OutputFile)
+class OutputFileAdmin(TeamScopedAdmin):
+    list_display = (
+        "name",
+        "revision",
+        "entity",
+        "output_type",
+        "task_type",
+        "representation",
+        "file_status",
+        "canceled",
+    )
+    list_select_related = ("entity", "output_type", "task_type", "file_status")
+    list_filter = ("output_type", "file_status", "canceled", ("entity__project", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "path", "comment", "entity__name")
+    autocomplete_fields = (
+        "entity",
+        "asset_instance",
+        "output_type",
+        "task_type",
+        "person",
+        "source_file",
+        "temporal_entity",
+    )

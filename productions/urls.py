@@ -13,6 +13,7 @@ from productions.api import (
     comments,
     entities,
     entity_kinds,
+    files,
     planning,
     projects,
     search,
@@ -22,7 +23,7 @@ from productions.api import (
     workflow,
 )
 
-NEW_MODULES = (casting, entity_kinds, planning, chats, budgets, search)
+NEW_MODULES = (casting, entity_kinds, planning, chats, budgets, search, files)
 
 data_urlpatterns = [
     *(pattern for module in NEW_MODULES for pattern in module.urlpatterns),

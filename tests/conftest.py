@@ -35,3 +35,17 @@ def make_client(db):
 @pytest.fixture
 def admin_client(make_client):
     return make_client("admin")
+
+
+@pytest.fixture(autouse=True)
+def file_storage_root(settings, tmp_path):
+    """Each test stores uploads and generated media in its own folder, removed with the test's tmp_path."""
+    root = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "kitsu": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "allow_overwrite": True},
+        },
+    }
+    return root

@@ -20,6 +20,16 @@ from accounts.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+from playlists.models import (
+    AttachmentFile,
+    BuildJob,
+    CommentPreviewLink,
+    MediaJob,
+    Playlist,
+    PreviewBackgroundFile,
+    PreviewFile,
+    ProjectPreviewBackgroundFileLink,
+)
 from productions.models import (
     ApiEvent,
     AssetInstance,
@@ -35,10 +45,13 @@ from productions.models import (
     EntityLink,
     EntityType,
     EntityVersion,
+    FileStatus,
     MetadataDescriptor,
     Milestone,
     News,
     Notification,
+    OutputFile,
+    OutputType,
     Plugin,
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
@@ -59,6 +72,7 @@ from productions.models import (
     TaskType,
     TaskTypeAssetTypeLink,
     TimeSpent,
+    WorkingFile,
 )
 
 PASSWORD = "Test-Password-42"
@@ -522,3 +536,126 @@ class BudgetEntryFactory(DjangoModelFactory):
     start_date = datetime.date(2026, 1, 1)
     months_duration = 3
     daily_salary = 300
+
+
+# ---- files -------------------------------------------------------------------
+
+
+class OutputTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = OutputType
+
+    name = factory.Sequence(lambda n: f"Output type {n}")
+    short_name = factory.Sequence(lambda n: f"ot{n}")
+
+
+class FileStatusFactory(DjangoModelFactory):
+    class Meta:
+        model = FileStatus
+
+    name = factory.Sequence(lambda n: f"File status {n}")
+    color = "#00ff00"
+
+
+class WorkingFileFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkingFile
+
+    name = "main"
+    task = factory.SubFactory(TaskFactory)
+    entity = factory.SelfAttribute("task.entity")
+    revision = factory.Sequence(lambda n: n + 1)
+    person = factory.SubFactory(PersonFactory)
+    software = factory.SubFactory(SoftwareFactory)
+    comment = "work in progress"
+
+
+class OutputFileFactory(DjangoModelFactory):
+    class Meta:
+        model = OutputFile
+
+    name = "main"
+    entity = factory.SubFactory(EntityFactory)
+    output_type = factory.SubFactory(OutputTypeFactory)
+    task_type = factory.SubFactory(TaskTypeFactory)
+    file_status = factory.SubFactory(FileStatusFactory)
+    revision = factory.Sequence(lambda n: n + 1)
+    representation = "abc"
+
+
+# ---- review media ------------------------------------------------------------
+
+
+class PreviewFileFactory(DjangoModelFactory):
+    class Meta:
+        model = PreviewFile
+
+    name = factory.Sequence(lambda n: f"preview_{n}")
+    task = factory.SubFactory(TaskFactory)
+    person = factory.SubFactory(PersonFactory)
+    revision = 1
+    extension = "png"
+    original_name = "frame"
+    status = PreviewFile.STATUS_READY
+    width = 160
+    height = 90
+
+
+class CommentPreviewLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = CommentPreviewLink
+
+    preview_file = factory.SubFactory(PreviewFileFactory)
+    comment = factory.SubFactory(CommentFactory, object_id=factory.SelfAttribute("..preview_file.task_id"))
+
+
+class AttachmentFileFactory(DjangoModelFactory):
+    class Meta:
+        model = AttachmentFile
+
+    name = factory.Sequence(lambda n: f"notes_{n}.txt")
+    extension = "txt"
+    mimetype = "text/plain"
+    size = 12
+    comment = factory.SubFactory(CommentFactory)
+
+
+class PreviewBackgroundFileFactory(DjangoModelFactory):
+    class Meta:
+        model = PreviewBackgroundFile
+
+    name = factory.Sequence(lambda n: f"Background {n}")
+    extension = "hdr"
+    original_name = "studio"
+
+
+class ProjectPreviewBackgroundFileLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = ProjectPreviewBackgroundFileLink
+
+    project = factory.SubFactory(ProjectFactory)
+    preview_background_file = factory.SubFactory(PreviewBackgroundFileFactory)
+
+
+class PlaylistFactory(DjangoModelFactory):
+    class Meta:
+        model = Playlist
+
+    name = factory.Sequence(lambda n: f"Dailies {n}")
+    project = factory.SubFactory(ProjectFactory)
+    shots = factory.LazyFunction(list)
+
+
+class BuildJobFactory(DjangoModelFactory):
+    class Meta:
+        model = BuildJob
+
+    playlist = factory.SubFactory(PlaylistFactory)
+
+
+class MediaJobFactory(DjangoModelFactory):
+    class Meta:
+        model = MediaJob
+
+    kind = MediaJob.KIND_PREVIEW
+    preview_file = factory.SubFactory(PreviewFileFactory)

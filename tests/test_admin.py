@@ -25,6 +25,14 @@ from accounts.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+from playlists.models import (
+    AttachmentFile,
+    BuildJob,
+    MediaJob,
+    Playlist,
+    PreviewBackgroundFile,
+    PreviewFile,
+)
 from productions.models import (
     ApiEvent,
     AssetInstance,
@@ -40,10 +48,13 @@ from productions.models import (
     EntityLink,
     EntityType,
     EntityVersion,
+    FileStatus,
     MetadataDescriptor,
     Milestone,
     News,
     Notification,
+    OutputFile,
+    OutputType,
     Plugin,
     ProductionScheduleVersion,
     ProductionScheduleVersionTaskLink,
@@ -60,6 +71,7 @@ from productions.models import (
     TaskStatus,
     TaskType,
     TimeSpent,
+    WorkingFile,
 )
 from tests import factories
 from tests.factories import (
@@ -88,7 +100,7 @@ from tests.factories import (
     TaskTypeFactory,
 )
 
-ADMIN_APPS = ("accounts", "productions")
+ADMIN_APPS = ("accounts", "productions", "playlists")
 
 
 # ---- one row of each model, with its relations filled in ---------------------
@@ -184,8 +196,18 @@ ROW_BUILDERS = {
     ChatMessage: factories.ChatMessageFactory,
     Budget: factories.BudgetFactory,
     BudgetEntry: factories.BudgetEntryFactory,
+    OutputType: factories.OutputTypeFactory,
+    FileStatus: factories.FileStatusFactory,
+    WorkingFile: factories.WorkingFileFactory,
+    OutputFile: factories.OutputFileFactory,
+    PreviewFile: factories.PreviewFileFactory,
+    AttachmentFile: factories.AttachmentFileFactory,
+    PreviewBackgroundFile: factories.PreviewBackgroundFileFactory,
+    Playlist: factories.PlaylistFactory,
+    BuildJob: factories.BuildJobFactory,
+    MediaJob: factories.MediaJobFactory,
 }
-READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent}
+READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent, MediaJob}
 ALL_MODELS = list(ROW_BUILDERS)
 WRITABLE_MODELS = [model for model in ALL_MODELS if model not in READ_ONLY_MODELS]
 

@@ -7,6 +7,10 @@ Variables:
     KITSU_BIND          HOST:PORT that gunicorn listens on (default 127.0.0.1:8000)
     WEB_CONCURRENCY     gunicorn worker count (read by gunicorn.conf.py)
     KITSU_FILE_ROOT     folder for uploaded and generated files (default var/files)
+    KITSU_S3_BUCKET     store files in this S3-compatible bucket instead of KITSU_FILE_ROOT
+                        (with KITSU_S3_ENDPOINT_URL, KITSU_S3_REGION, KITSU_S3_ACCESS_KEY,
+                        KITSU_S3_SECRET_KEY)
+    KITSU_MAX_UPLOAD_MB largest file accepted by an upload route (default 2048)
     KITSU_ALLOWED_HOSTS comma-separated host names (default: all in DEBUG, else localhost)
 """
 
@@ -40,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "productions",
+    "playlists",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +133,45 @@ KITSU_FILE_ROOT = Path(env_str("KITSU_FILE_ROOT", str(VAR_DIR / "files")))
 MEDIA_ROOT = KITSU_FILE_ROOT
 MEDIA_URL = "/media/"
 
+
+def _file_storage_from_env():
+    """The storage of uploads and generated media: a local folder, or an S3-compatible bucket."""
+    bucket = env_str("KITSU_S3_BUCKET")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(KITSU_FILE_ROOT), "allow_overwrite": True},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("KITSU_S3_ENDPOINT_URL"),
+            "region_name": env_str("KITSU_S3_REGION"),
+            "access_key": env_str("KITSU_S3_ACCESS_KEY"),
+            "secret_key": env_str("KITSU_S3_SECRET_KEY"),
+            "file_overwrite": True,
+            "default_acl": None,
+        },
+    }
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Every upload and generated picture or movie goes through this one storage.
+    "kitsu": _file_storage_from_env(),
+}
+
+# Largest file an upload route accepts; bigger ones get a 413 before any processing.
+KITSU_MAX_UPLOAD_BYTES = env_int("KITSU_MAX_UPLOAD_MB", 2048, minimum=1) * 1024 * 1024
+# Largest picture, in pixels, that the server decodes (20,000 x 20,000 is refused by default).
+KITSU_MAX_PICTURE_PIXELS = env_int("KITSU_MAX_PICTURE_PIXELS", 120_000_000, minimum=1)
+# The ffmpeg and ffprobe programs used for movies, and the longest a media command may run.
+KITSU_FFMPEG = env_str("KITSU_FFMPEG", "ffmpeg")
+KITSU_FFPROBE = env_str("KITSU_FFPROBE", "ffprobe")
+KITSU_MEDIA_TIMEOUT_SECONDS = env_int("KITSU_MEDIA_TIMEOUT_SECONDS", 3600, minimum=1)
+
 ALLOWED_HOSTS = env_list("KITSU_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("KITSU_CSRF_TRUSTED_ORIGINS")
 
@@ -211,6 +255,7 @@ LOGGING = {
     "loggers": {
         "accounts": {"level": LOG_LEVEL},
         "productions": {"level": LOG_LEVEL},
+        "playlists": {"level": LOG_LEVEL},
         "kitsu_project": {"level": LOG_LEVEL},
     },
 }

@@ -4,6 +4,7 @@ from .budget import Budget, BudgetEntry
 from .chat import Chat, ChatMessage
 from .comment import Comment
 from .entity import Entity, EntityType, TaskTypeAssetTypeLink
+from .files import FileStatus, OutputFile, OutputType, WorkingFile
 from .project import (
     Project,
     ProjectAssetTypeLink,
@@ -18,6 +19,10 @@ from .task import Task, TaskPersonLink, TaskStatus, TaskType
 from .time import DayOff, TimeSpent
 
 __all__ = [
+    "FileStatus",
+    "OutputFile",
+    "OutputType",
+    "WorkingFile",
     "AssetInstance",
     "AssetInstanceLink",
     "Budget",

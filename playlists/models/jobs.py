@@ -1,0 +1,53 @@
+"""Background media jobs: what ran on a preview upload or a playlist build, how far it got, and why it failed."""
+
+from django.db import models
+
+from kitsu_project.db import KitsuModel
+
+
+class MediaJob(KitsuModel):
+    """The record of one background media job, read by the API and the admin.
+
+    A job processes one preview file (pictures and movies) or builds one
+    playlist (`build_job`). `log` keeps the steps that ran; `error` the reason
+    of a failure in words a production manager can act on.
+    """
+
+    KIND_PREVIEW = "preview"
+    KIND_PLAYLIST_BUILD = "playlist-build"
+    KINDS = [(KIND_PREVIEW, "preview processing"), (KIND_PLAYLIST_BUILD, "playlist build")]
+
+    STATUS_QUEUED = "queued"
+    STATUS_RUNNING = "running"
+    STATUS_SUCCEEDED = "succeeded"
+    STATUS_FAILED = "failed"
+    STATUSES = [
+        (STATUS_QUEUED, "queued"),
+        (STATUS_RUNNING, "running"),
+        (STATUS_SUCCEEDED, "succeeded"),
+        (STATUS_FAILED, "failed"),
+    ]
+
+    kind = models.CharField(max_length=20, choices=KINDS, db_index=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default=STATUS_QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    preview_file = models.ForeignKey(
+        "playlists.PreviewFile", null=True, blank=True, on_delete=models.CASCADE, related_name="media_jobs"
+    )
+    build_job = models.ForeignKey(
+        "playlists.BuildJob", null=True, blank=True, on_delete=models.CASCADE, related_name="media_jobs"
+    )
+    person = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="media_jobs"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    log = models.TextField(blank=True, default="")
+
+    class Meta:
+        db_table = "media_job"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} job {self.id} ({self.status})"
