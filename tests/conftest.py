@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from accounts.tokens import issue_tokens
 from tests.factories import PersonFactory
+from tests.s3 import s3_endpoint, s3_storage_settings  # noqa: F401 (fixtures for every test module)
 
 ROLES = ("admin", "manager", "supervisor", "user", "client", "vendor")
 
