@@ -7,7 +7,7 @@ export KITSU_BIND ?= 127.0.0.1:8000
 # One pytest worker per CPU core; `make test PYTEST_ARGS=` runs the suite in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: serve test venv lint migrate clean
+.PHONY: serve worker test venv lint migrate clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the Kitsu API on http://$(KITSU_BIND)/api (admin: http://$(KITSU_BIND)/admin/)"
 	$(BIN)/gunicorn --config kitsu_project/gunicorn.conf.py
+
+# A Celery worker for movie processing and playlist builds; the web server must use the same broker.
+worker: venv
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0, for the worker and the server."; exit 1; }
+	$(BIN)/celery --app kitsu_project worker --loglevel=INFO
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
