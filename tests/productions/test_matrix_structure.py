@@ -513,7 +513,6 @@ def test_entity_delete_anonymous(api_client, bare_asset):
 # ---- POST /data/entities/guess_from_path ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="POST /data/entities/guess_from_path is not served: it returns 405", strict=True)
 def test_guess_from_path_missing_project(admin_client, prod):
     response = admin_client.post(f"{ENTITIES}/guess_from_path", {"file_path": "/a/b"}, format="json")
     assert response.status_code == 400
