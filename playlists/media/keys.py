@@ -18,8 +18,13 @@ def original_key(preview, extension=None):
 
 
 def movie_source_key(preview, extension):
-    """The movie exactly as uploaded, kept until normalization has run."""
+    """The movie exactly as uploaded, kept so that its processing job can run again."""
     return file_key("movies/source", preview.pk, extension)
+
+
+def movie_cover_key(preview):
+    """The first frame of a movie as a full-size PNG, read by clients as the movie's `.png` original."""
+    return file_key("previews/originals", preview.pk, "png")
 
 
 def low_movie_key(preview):
@@ -47,5 +52,6 @@ def preview_keys(preview):
         file_key("movies/originals", preview.pk, "mp4"),
         low_movie_key(preview),
         tile_key(preview),
+        movie_cover_key(preview),
     ]
     return list(dict.fromkeys(keys))
