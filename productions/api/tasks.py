@@ -20,6 +20,7 @@ from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, CLIENT, VENDOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import body_id, parse_path_id, path_row, query_uuid, request_body
+from playlists.services import previews as preview_services
 from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Entity,
@@ -459,7 +460,8 @@ class TaskToReviewView(APIView):
 
 
 class TaskMainPreviewView(APIView):
-    """PUT: make the task's newest preview the thumbnail of its entity, and return the entity."""
+    """PUT: make the task's last preview (the first ready one of its highest revision) the thumbnail
+    of its entity, and return the entity."""
 
     permission_classes = [IsAuthenticated]
 
@@ -471,13 +473,12 @@ class TaskMainPreviewView(APIView):
         if user.role == CLIENT:
             raise PermissionDenied("You are not allowed to do this: clients do not set main previews.")
         check_task_action(user, task)
-        if task.last_preview_file_id is None:
+        preview = preview_services.task_last_preview(task.pk)
+        if preview is None:
             raise ValidationError(
-                {"last_preview_file_id": ["the task has no preview yet: add a preview to one of its comments first."]}
+                {"last_preview_file_id": ["the task has no ready preview yet: upload a preview on a comment first."]}
             )
-        entity = entity_services.entity_main_preview_set(
-            entity=task.entity, preview_file_id=task.last_preview_file_id, user=user
-        )
+        entity = entity_services.entity_main_preview_set(entity=task.entity, preview_file_id=preview.pk, user=user)
         return Response(entity_row(entity))
 
 

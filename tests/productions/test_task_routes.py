@@ -920,7 +920,8 @@ def test_to_review_assigned_artist(member, task):
 
 @pytest.fixture
 def previewed_task(task):
-    task.last_preview_file_id = uuid.uuid4()
+    preview = factories.PreviewFileFactory(task=task)
+    task.last_preview_file_id = preview.pk
     task.save(update_fields=["last_preview_file_id"])
     return task
 
