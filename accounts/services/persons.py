@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Department, DesktopLoginLog, Organisation, Person, SalaryScale
+from playlists.services.thumbnails import avatar_file_forget
 
 logger = logging.getLogger("accounts.persons")
 
@@ -161,9 +162,10 @@ def person_linked_data(person):
 
 
 def person_avatar_clear(*, person):
-    # TODO: delete the avatar file once avatars are stored.
+    """Set `has_avatar` to false and delete the stored avatar once the change commits."""
     person.has_avatar = False
     person.save(update_fields=["has_avatar", "updated_at"])
+    avatar_file_forget(kind="persons", instance_id=person.pk)
     logger.info("Avatar of person %s cleared", person.pk)
     return person
 

@@ -19,6 +19,8 @@ from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.serializers import serializer_for
 from kitsu_project.api.viewsets import KitsuModelViewSet, parse_path_id, path_row, request_body
+from playlists.models import AttachmentFile
+from playlists.services import attachments as attachment_services
 from productions.models import Chat, ChatMessage, Entity
 from productions.services import chats as chat_services
 from productions.services.notifications import entity_full_name
@@ -30,8 +32,6 @@ logger = logging.getLogger("productions.chats")
 
 NOT_PARTICIPANT = "you are not a participant of this chat: join it first (POST /actions/user/chats/<entity_id>/join)."
 NOT_AUTHOR = "You are not allowed to delete this message: only its author or an admin may."
-# NOTE: messages carry no attachments yet, so `attachment_files` is always an empty list.
-NO_ATTACHMENTS = ()
 
 
 # ---- helpers -----------------------------------------------------------------
@@ -46,22 +46,28 @@ def load_readable_entity(user, entity_id):
 
 def message_row(message):
     row = serialize_row(message)
-    row["attachment_files"] = list(NO_ATTACHMENTS)
+    row["attachment_files"] = attachment_services.chat_message_attachment_summaries(message)
     return row
 
 
 def entity_messages(chat):
-    """Serialize the messages of a chat, oldest first, in one query."""
-    return [message_row(message) for message in ChatMessage.objects.filter(chat=chat).order_by("created_at")]
+    """Serialize the messages of a chat, oldest first, with their attachments, in two queries."""
+    messages = ChatMessage.objects.filter(chat=chat).prefetch_related(attachment_services.attachments_prefetch())
+    return [message_row(message) for message in messages.order_by("created_at")]
 
 
 def load_message(chat, message_id):
     return path_row(ChatMessage.objects.filter(chat=chat), message_id, "message in this chat")
 
 
-def message_text(data):
-    """Return the `message` of a request body: a missing, non-string or blank message is a 400."""
+def message_text(data, *, has_files=False):
+    """Return the `message` of a request body: a missing, non-string or blank message is a 400.
+
+    A message that carries files may have no text.
+    """
     text = data.get("message")
+    if has_files and (text is None or (isinstance(text, str) and not text.strip())):
+        return text or ""
     if text is None:
         raise MissingArgument("message", "this field is missing: send the text of the message.")
     if not isinstance(text, str) or not text.strip():
@@ -132,7 +138,10 @@ class EntityChatView(APIView):
 
 
 class EntityChatMessagesView(APIView):
-    """GET the messages of an entity's chat, oldest first. POST {message} posts one (participants only)."""
+    """GET the messages of an entity's chat, oldest first. POST {message} posts one (participants only).
+
+    The files of a multipart post become the message's attachments.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -144,13 +153,17 @@ class EntityChatMessagesView(APIView):
     def post(self, request, entity_id):
         user = request.user
         entity = load_readable_entity(user, entity_id)
-        text = message_text(request_body(request))
+        uploads = attachment_services.request_uploads(request.FILES)
+        text = message_text(request_body(request), has_files=bool(uploads))
         chat = chat_services.chat_get_or_create(entity=entity)
         if not chat.participants.filter(pk=user.pk).exists():
             raise ValidationError({"message": [NOT_PARTICIPANT]})
-        # TODO: files sent with the message are not stored, because attachments are not built yet.
+        checked = attachment_services.attachment_uploads_check(uploads)
         message = chat_services.chat_message_create(chat=chat, person=user, text=text, project_id=entity.project_id)
-        return Response(serialize_row(message), status=status.HTTP_201_CREATED)
+        attachments = attachment_services.attachments_create(uploads=checked, chat_message=message)
+        row = serialize_row(message)
+        row["attachment_files"] = [attachment_services.attachment_summary(attachment) for attachment in attachments]
+        return Response(row, status=status.HTTP_201_CREATED)
 
 
 class EntityChatMessageView(APIView):
@@ -187,12 +200,16 @@ class ChatViewSet(KitsuModelViewSet):
     serializer_class = serializer_for(Chat)
     read_roles = ADMIN_ONLY
 
+    def delete_row(self, row, *, force):
+        attachment_services.attachment_files_forget(queryset=AttachmentFile.objects.filter(chat_message__chat=row))
+        row.delete()
+
 
 class ChatMessageSerializer(serializer_for(ChatMessage)):
     def to_representation(self, instance):
         row = super().to_representation(instance)
         if self.context.get("view_action") == "retrieve":
-            row["attachment_files"] = list(NO_ATTACHMENTS)
+            row["attachment_files"] = attachment_services.chat_message_attachment_summaries(instance)
         return row
 
 
@@ -207,6 +224,10 @@ class ChatMessageViewSet(KitsuModelViewSet):
         super().perform_create(serializer)
         message = serializer.instance
         Chat.objects.filter(pk=message.chat_id).update(last_message=message.created_at)
+
+    def delete_row(self, row, *, force):
+        attachment_services.attachment_files_forget(queryset=row.attachment_files.all())
+        row.delete()
 
 
 ENTITY = r"(?P<entity_id>[^/]+)"

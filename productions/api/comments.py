@@ -6,7 +6,7 @@
 import datetime
 import json
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import re_path
 from django.utils.dateparse import parse_datetime
 from rest_framework import status
@@ -20,6 +20,8 @@ from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import body_id, request_body
+from playlists.services import attachments as attachment_services
+from playlists.services.comment_previews import comment_previews_prefetch, has_client_visible_preview
 from productions.access import is_project_manager, is_team_member
 from productions.models import (
     Comment,
@@ -49,7 +51,8 @@ def readable_comments(user, task):
 
     Managers and supervisors read every comment, artists and vendors those not written
     by clients, and clients those written by clients (only their own when the project
-    isolates its clients).
+    isolates its clients). Clients also get the studio's comments that carry previews
+    they may see, which `TaskCommentsView` reduces to their previews.
     """
     comments = (
         Comment.objects.filter(object_id=task.pk)
@@ -58,13 +61,16 @@ def readable_comments(user, task):
             Prefetch("acknowledgements", queryset=Person.objects.only("pk").order_by()),
             Prefetch("mentions", queryset=Person.objects.only("pk").order_by()),
             "department_mentions",
+            comment_previews_prefetch(hide_rejected=user.role == CLIENT),
+            attachment_services.attachments_prefetch(),
         )
         .order_by("-created_at")
     )
     if user.role == CLIENT:
+        studio_previews = Q(has_client_visible_preview()) & ~Q(person__role=CLIENT)
         if task.project.is_clients_isolated:
-            return comments.filter(person=user)
-        return comments.filter(person__role=CLIENT)
+            return comments.filter(Q(person=user) | studio_previews)
+        return comments.filter(Q(person__role=CLIENT) | studio_previews)
     if user.role in (ADMIN, MANAGER, SUPERVISOR):
         return comments
     return comments.exclude(person__role=CLIENT)
@@ -152,9 +158,17 @@ class TaskCommentsView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, task_id):
+        user = request.user
         task = load_task(task_id)
-        check_task_read(request.user, task)
-        return Response([comment_summary_row(comment) for comment in readable_comments(request.user, task)])
+        check_task_read(user, task)
+        rows = []
+        for comment in readable_comments(user, task):
+            row = comment_summary_row(comment)
+            # A client sees the studio's review comments for their previews only, as in the reference.
+            if user.role == CLIENT and comment.person.role != CLIENT:
+                row.update({"text": "", "attachment_files": [], "checklist": [], "replies": []})
+            rows.append(row)
+        return Response(rows)
 
 
 class TaskCommentView(APIView):
@@ -212,8 +226,21 @@ def parse_comment_date(data):
     return value
 
 
+def comment_links(request, data):
+    """Return the `links` of a new comment: a JSON list, or in a form post a JSON string or repeated fields."""
+    values = request.data.getlist("links") if hasattr(request.data, "getlist") else []
+    if len(values) > 1 or (len(values) == 1 and isinstance(values[0], str) and not values[0].lstrip().startswith("[")):
+        if not all(isinstance(value, str) for value in values):
+            raise ValidationError({"links": ["expected a list of strings."]})
+        return [value for value in values if value]
+    return parse_json_list(data, "links", str)
+
+
 class TaskCommentCreateView(APIView):
-    """POST a comment on a task; its status becomes the task's status."""
+    """POST a comment on a task; its status becomes the task's status.
+
+    A multipart post carries the same fields, and its files become the comment's attachments.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -228,13 +255,15 @@ class TaskCommentCreateView(APIView):
         if not isinstance(text, str):
             raise ValidationError({"comment": ["expected a string."]})
         checklist = parse_json_list(data, "checklist", dict)
-        links = parse_json_list(data, "links", str)
+        links = comment_links(request, data)
 
         task_status = TaskStatus.objects.filter(pk=status_id).first()
         if task_status is None:
             raise NotFound(f"No task status has the id {status_id}.")
         check_task_action(user, task)
         check_status_change(user, task, task_status)
+        # Every file is checked before anything is written, so one bad file leaves no comment behind.
+        uploads = attachment_services.attachment_uploads_check(attachment_services.request_uploads(request.FILES))
 
         # Only managers may write on behalf of someone else or backdate a comment.
         author, created_at = user, None
@@ -253,6 +282,8 @@ class TaskCommentCreateView(APIView):
             links=links,
             created_at=created_at,
         )
+        if uploads:
+            attachment_services.attachments_create(uploads=uploads, comment=comment)
         return Response(new_comment_row(comment, user), status=status.HTTP_201_CREATED)
 
 

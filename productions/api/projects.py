@@ -24,6 +24,9 @@ from kitsu_project.api.pagination import KitsuPagination
 from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, VENDOR
 from kitsu_project.api.serialization import serialize_queryset, serialize_row
 from kitsu_project.api.viewsets import parse_path_id, path_row, query_uuid, request_body
+from playlists.models import ProjectPreviewBackgroundFileLink
+from playlists.services.attachments import attachment_ids_by_comment
+from playlists.services.comment_previews import preview_ids_by_comment
 from productions.access import in_team, is_project_manager, is_team_member, is_vendor
 from productions.models import (
     Comment,
@@ -433,9 +436,9 @@ class ProjectShotsView(ProjectEntitiesView):
 
 # ---- project lists -------------------------------------------------------
 
-# TODO: fill these from the status automation, preview background and metadata
-# descriptor tables once they exist; until then every project has none.
-PROJECT_LISTS_WITHOUT_TABLES = ("status_automations", "preview_background_files")
+# TODO: fill these from the status automation and metadata descriptor tables
+# once they exist; until then every project has none.
+PROJECT_LISTS_WITHOUT_TABLES = ("status_automations",)
 
 
 def first_episode_ids(projects):
@@ -473,6 +476,10 @@ def open_project_rows(projects):
             "roles_for_board": link.roles_for_board or [],
         }
     episodes = first_episode_ids(projects)
+    backgrounds = {}
+    background_links = ProjectPreviewBackgroundFileLink.objects.filter(project_id__in=project_ids)
+    for project_id, background_id in background_links.values_list("project_id", "preview_background_file_id"):
+        backgrounds.setdefault(project_id, []).append(str(background_id))
 
     rows = []
     for project in projects:
@@ -480,6 +487,7 @@ def open_project_rows(projects):
         row.pop("type")
         for name in PROJECT_LISTS_WITHOUT_TABLES:
             row[name] = []
+        row["preview_background_files"] = backgrounds.get(project.pk, [])
         row["type"] = "Project"
         row["descriptors"] = []
         row["task_types_priority"] = task_type_priorities.get(project.pk, {})
@@ -611,7 +619,14 @@ class ProjectCommentsView(ProjectListView):
                 for name in Comment.kitsu_relations
             )
         )
-        return paginated(request, comments.order_by("-updated_at", "pk"), relations=True)
+        response = paginated(request, comments.order_by("-updated_at", "pk"), relations=True)
+        rows = response.data["data"] if isinstance(response.data, dict) else response.data
+        previews = preview_ids_by_comment([row["id"] for row in rows])
+        attachments = attachment_ids_by_comment([row["id"] for row in rows])
+        for row in rows:
+            row["previews"] = previews.get(row["id"], [])
+            row["attachment_files"] = attachments.get(row["id"], [])
+        return response
 
 
 def paginated(request, queryset, *, relations=False):

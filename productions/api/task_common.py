@@ -10,6 +10,8 @@ from accounts.models import Person
 from kitsu_project.api.permissions import ADMIN, ARTIST, CLIENT, MANAGER, STAFF_ROLES, SUPERVISOR, VENDOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.viewsets import parse_path_id
+from playlists.services.attachments import comment_attachment_summaries
+from playlists.services.comment_previews import comment_preview_summaries
 from productions.access import can_read_entity_row, is_team_member
 from productions.models import (
     Comment,
@@ -19,9 +21,6 @@ from productions.models import (
 )
 
 NOT_ALLOWED = "You are not allowed to do this: your role lacks the permission."
-# TODO: fill these lists once preview files and attachment files have their tables.
-NO_PREVIEWS = ()
-NO_ATTACHMENTS = ()
 
 
 # ---- ids and loading ---------------------------------------------------------
@@ -225,18 +224,19 @@ def comment_summary_row(comment):
             "id": str(task_status.pk),
         }
     row["acknowledgements"] = [str(person.pk) for person in comment.acknowledgements.all()]
-    row["previews"] = list(NO_PREVIEWS)
+    row["previews"] = comment_preview_summaries(comment)
     row["mentions"] = [str(person.pk) for person in comment.mentions.all()]
     row["department_mentions"] = [str(department.pk) for department in comment.department_mentions.all()]
-    row["attachment_files"] = list(NO_ATTACHMENTS)
+    row["attachment_files"] = comment_attachment_summaries(comment, with_reply_id=True)
     return row
 
 
 def new_comment_row(comment, viewer):
     """Serialize a new comment with its relations, its status and its author, as the comment route returns it."""
     row = serialize_row(comment, relations=True)
-    row["previews"] = list(NO_PREVIEWS)
-    row["attachment_files"] = list(NO_ATTACHMENTS)
+    # Previews are added to a comment after it is created (add-preview), so a new comment has none.
+    row["previews"] = []
+    row["attachment_files"] = comment_attachment_summaries(comment)
     row["task_status"] = serialize_row(comment.task_status)
     row["person"] = person_row(comment.person, viewer)
     return row

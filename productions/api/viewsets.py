@@ -5,6 +5,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, ALL_ROLES, MANAGER, STAFF_ROLES, SUPERVISOR
 from kitsu_project.api.viewsets import KitsuModelViewSet, query_uuid, request_body
+from playlists.services.attachments import attachments_prefetch
+from playlists.services.comment_previews import comment_previews_prefetch
 from productions.access import (
     can_read_entity_row,
     can_read_project_row,
@@ -56,6 +58,12 @@ class ProjectViewSet(KitsuModelViewSet):
     serializer_class = serializers.ProjectSerializer
     list_select_related = ("project_status",)
     update_roles = STAFF_ROLES
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.wants_relations():
+            queryset = queryset.prefetch_related("preview_background_file_links")
+        return queryset
 
     def scope_queryset(self, queryset):
         user = self.request.user
@@ -211,6 +219,12 @@ class CommentViewSet(KitsuModelViewSet):
     update_roles = ALL_ROLES
     delete_roles = ALL_ROLES
     malformed_id_status = 404
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.wants_relations():
+            queryset = queryset.prefetch_related(comment_previews_prefetch(), attachments_prefetch())
+        return queryset
 
     def comment_task(self, row):
         if not hasattr(row, "loaded_task"):

@@ -5,6 +5,7 @@ custom fields (metadata descriptors), custom actions and saved search filters.
 the viewsets are registered on the generic /data router.
 """
 
+import re
 import uuid
 
 from django.db import transaction
@@ -22,6 +23,8 @@ from kitsu_project.api.permissions import ADMIN, CLIENT, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.serializers import serializer_for
 from kitsu_project.api.viewsets import KitsuModelViewSet, body_id, parse_path_id, path_row, request_body
+from playlists.services import attachments as attachment_services
+from playlists.services.comment_previews import comment_preview_ids
 from productions.access import in_open_project_team, is_project_manager
 from productions.models import (
     CustomAction,
@@ -47,8 +50,6 @@ from .projects import (
 )
 from .task_common import (
     COMMENT,
-    NO_ATTACHMENTS,
-    NO_PREVIEWS,
     TASK,
     check_status_change,
     check_task_action,
@@ -69,8 +70,8 @@ ALL_BUT_VENDORS = frozenset({ADMIN, MANAGER, "supervisor", "user", CLIENT})
 
 def acknowledged_comment_row(comment):
     row = serialize_row(comment, relations=True)
-    row["previews"] = list(NO_PREVIEWS)
-    row["attachment_files"] = list(NO_ATTACHMENTS)
+    row["previews"] = comment_preview_ids(comment)
+    row["attachment_files"] = [str(attachment.pk) for attachment in comment.attachment_files.all()]
     return row
 
 
@@ -99,7 +100,11 @@ class CommentAckView(APIView):
 
 
 class CommentReplyView(APIView):
-    """POST {text}: reply to a comment; the reply is stored in the comment's `replies` list."""
+    """POST {text}: reply to a comment; the reply is stored in the comment's `replies` list.
+
+    Files sent with the reply (multipart) become attachments of the comment that carry the
+    reply's id; the text may then be empty.
+    """
 
     permission_classes = [IsAuthenticated]
 
@@ -116,9 +121,15 @@ class CommentReplyView(APIView):
             check_task_action(user, task)
         data = request_body(request)
         text = body_text(data, "text", default="") or ""
-        if not text.strip():
+        uploads = attachment_services.attachment_uploads_check(attachment_services.request_uploads(request.FILES))
+        if not text.strip() and not uploads:
             raise ValidationError({"text": ["missing or empty: send the text of the reply."]})
         reply = comment_services.comment_reply_add(comment=comment, task=task, author=user, text=text)
+        if uploads:
+            attachments = attachment_services.attachments_create(uploads=uploads, comment=comment, reply_id=reply["id"])
+            reply["attachment_files"] = [
+                attachment_services.attachment_summary(attachment, with_reply_id=True) for attachment in attachments
+            ]
         return Response(reply)
 
 
@@ -154,6 +165,13 @@ def batch_items(data):
     return items
 
 
+def batch_item_attachments(request, index):
+    """Check the files of batch item `index`: those sent under `attachment_file-<index>[-<anything>]`."""
+    pattern = re.compile(rf"attachment_file-{index}(\D.*)?")
+    uploads = attachment_services.request_uploads(request.FILES, field_pattern=pattern)
+    return attachment_services.attachment_uploads_check(uploads)
+
+
 class BatchCommentView(APIView):
     """POST {comments: [...]}: several comments at once, each like POST /actions/tasks/<id>/comment.
 
@@ -175,9 +193,12 @@ class BatchCommentView(APIView):
         plans = []
         for index, item in enumerate(items):
             plans.append(self.plan_item(user, item, index, task if task_id is not None else None))
+        attachments = [batch_item_attachments(request, index) for index in range(len(plans))]
 
         with transaction.atomic():
             comments = [comment_services.comment_create(**plan) for plan in plans]
+            for comment, uploads in zip(comments, attachments, strict=True):
+                attachment_services.attachments_create(uploads=uploads, comment=comment)
         rows = []
         for comment in comments:
             row = new_comment_row(comment, user)

@@ -9,6 +9,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from playlists.services import attachments as attachment_services
 from productions.models import Chat, ChatMessage
 
 from .events import event_send
@@ -84,7 +85,9 @@ def chat_message_create(*, chat, person, text, project_id=None):
 
 @transaction.atomic
 def chat_message_delete(*, message, user, project_id=None):
+    """Delete a message with its attachments; their stored files go once the deletion commits."""
     message_id, chat_id = message.pk, message.chat_id
+    attachment_services.attachment_files_forget(queryset=message.attachment_files.all())
     message.delete()
     event_send(
         name="chat:deleted-message",
