@@ -7,11 +7,15 @@ name, a row id and a checked extension, never from a name a client sent, so no
 upload can land outside the storage root.
 """
 
+import logging
 import re
 import uuid
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
+from django.db import transaction
+
+logger = logging.getLogger("kitsu_project.storage")
 
 STORAGE_ALIAS = "kitsu"
 EXTENSION_PATTERN = re.compile(r"^[a-z0-9]{1,10}$")
@@ -72,6 +76,23 @@ def delete_file(key):
     storage = file_storage()
     if storage.exists(key):
         storage.delete(key)
+
+
+def delete_files(keys):
+    """Delete stored files, logging (not raising) each failure so that the other files are still deleted."""
+    for key in keys:
+        try:
+            delete_file(key)
+        except OSError as error:
+            logger.warning("Stored file %s could not be deleted: %s", key, error)
+
+
+def delete_files_on_commit(keys):
+    """Delete stored files once the current transaction commits, so that a rolled-back delete keeps them."""
+    keys = list(dict.fromkeys(keys))
+    if keys:
+        transaction.on_commit(lambda: delete_files(keys), robust=True)
+    return keys
 
 
 def download_to(key, path):

@@ -9,6 +9,9 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Department
+from playlists.models import PreviewFile
+from playlists.services import attachments as attachment_services
+from playlists.services import previews as preview_services
 from productions.models import Comment, Task, TaskStatus
 from productions.services import notifications as notification_services
 from productions.services import workflow as workflow_services
@@ -189,10 +192,16 @@ def comment_update(*, serializer, task, editor):
 
 @transaction.atomic
 def comment_delete(*, comment, task, user=None):
-    """Delete a comment of `task` and recompute the task from the comments left."""
+    """Delete a comment of `task` and recompute the task from the comments left.
+
+    The comment's attachments and previews go with it, and their stored files once the deletion commits.
+    """
     comment_id, author_id = comment.pk, comment.person_id
     task_lock(task=task)
     previous_status_id = task.task_status_id
+    attachment_services.attachment_files_forget(queryset=comment.attachment_files.all())
+    for preview in PreviewFile.objects.filter(comment_links__comment=comment):
+        preview_services.preview_file_delete(preview=preview, user=user)
     comment.delete()
     task_reset_from_comments(task=task)
     event_send(name="comment:delete", data={"comment_id": comment_id}, project_id=task.project_id, user=user)
@@ -271,10 +280,11 @@ def comment_reply_find(*, comment, reply_id):
 
 @transaction.atomic
 def comment_reply_delete(*, comment, task, reply_id, user):
-    """Remove a reply and its notifications from `comment` and return the updated comment."""
+    """Remove a reply, its attachments and its notifications from `comment` and return the updated comment."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     comment.replies = [reply for reply in comment.replies or [] if reply.get("id") != str(reply_id)]
     comment.save(update_fields=["replies", "updated_at"])
+    attachment_services.attachments_delete(queryset=comment.attachment_files.filter(reply_id=reply_id), user=user)
     logger.info("Reply %s deleted from comment %s", reply_id, comment.pk)
     notification_services.reply_activity_remove(comment=comment, task=task, reply_id=reply_id, user=user)
     return comment

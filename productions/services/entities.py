@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from playlists.services import stored_files
 from productions.models import Comment, Entity, Task
 from productions.services import casting as casting_services
 from productions.services import entity_kinds as kind_services
@@ -83,6 +84,8 @@ def entity_delete(*, entity, force=False):
     # The shots these entities are cast in lose them: their casting counts are updated too.
     casting_services.casting_of_deleted_release(entity_ids)
     task_ids = Task.objects.filter(entity_id__in=entity_ids).values("pk")
+    stored_files.task_files_forget(task_ids=task_ids.values_list("pk", flat=True))
+    stored_files.entity_files_forget(entity_ids=entity_ids)
     Comment.objects.filter(object_id__in=task_ids).delete()
     Task.objects.filter(entity_id__in=entity_ids).delete()
     entity_id = entity.pk

@@ -70,7 +70,13 @@ def project_delete(*, project, force=False):
         raise ValidationError(
             {"force": ["the project still has entities or tasks: delete them first or use force=true."]}
         )
+    # Imported here: the review media services import this module for OPEN_STATUS.
+    from playlists.services import stored_files
+
     task_ids = list(project.tasks.values_list("pk", flat=True))
+    stored_files.task_files_forget(task_ids=task_ids)
+    stored_files.entity_files_forget(entity_ids=project.entities.values_list("pk", flat=True))
+    stored_files.project_files_forget(project_id=project.pk)
     Comment.objects.filter(object_id__in=task_ids).delete()
     project.tasks.all().delete()
     # Children first, since an entity's parent is a foreign key.

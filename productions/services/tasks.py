@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Person
+from playlists.services import stored_files
 from productions.access import is_project_manager
 from productions.models import Comment, ProjectPersonLink, Task, TaskPersonLink, TaskStatus
 from productions.services import notifications as notification_services
@@ -83,6 +84,7 @@ def task_delete(*, task, force=False):
     comments = Comment.objects.filter(object_id=task.pk)
     if comments.exists() and not force:
         raise ValidationError({"force": ["the task has comments: use force=true to delete them with it."]})
+    stored_files.task_files_forget(task_ids=[task.pk])
     comments.delete()
     task_id = task.pk
     task.delete()
@@ -99,6 +101,7 @@ def tasks_delete(*, tasks, user=None):
     task_ids = [task_id for task_id, _ in rows]
     if not task_ids:
         return []
+    stored_files.task_files_forget(task_ids=task_ids)
     Comment.objects.filter(object_id__in=task_ids).delete()
     Task.objects.filter(pk__in=task_ids).delete()
     for task_id, project_id in rows:
