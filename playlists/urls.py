@@ -4,9 +4,9 @@ Each module declares its `/data` routes (`urlpatterns`), `/actions` routes,
 `/pictures`, `/movies` and `/export` routes, and its generic collections.
 """
 
-from playlists.api import attachments, backgrounds, media, playlists, previews, thumbnails
+from playlists.api import attachments, backgrounds, media, playlists, previews, shot_frames, thumbnails
 
-MODULES = (previews, media, attachments, backgrounds, thumbnails, playlists)
+MODULES = (previews, media, attachments, backgrounds, thumbnails, playlists, shot_frames)
 
 
 def _gather(name):
