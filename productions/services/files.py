@@ -150,11 +150,10 @@ def working_file_content_save(*, working_file, upload, user=None):
 def working_file_content_delete(*, working_file):
     """Remove the stored content of a working file once the current transaction commits.
 
-    TODO: content stays in the storage when the database deletes working files with
-    their task, entity or project, because those cascades do not call this.
+    Task, entity and project deletes remove the content of their working files
+    through `playlists.services.stored_files` instead.
     """
-    key = content_key(working_file)
-    transaction.on_commit(lambda: storage.delete_file(key), robust=True)
+    storage.delete_files_on_commit([content_key(working_file)])
 
 
 def last_working_files(task):
