@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
+from kitsu_project.api.errors import validation_message
 from kitsu_project.api.permissions import ADMIN, VENDOR
 from kitsu_project.api.serialization import serialize_row
 from kitsu_project.api.serializers import serializer_for
@@ -36,8 +37,8 @@ from playlists.media.pictures import MediaError
 from playlists.media.responses import content_type_of, stored_file_response
 from playlists.models import MediaJob, PreviewFile
 from playlists.services.preview_processing import extract_frame_picture, extract_tile_picture
-from playlists.services.preview_uploads import preview_upload
-from playlists.uploads import uploaded_file
+from playlists.services.preview_uploads import preview_upload, preview_upload_reject
+from playlists.uploads import UploadTooLarge, uploaded_file
 from productions.access import in_team, is_project_manager
 from productions.api.task_common import NOT_ALLOWED
 from productions.models import Entity, TaskPersonLink
@@ -97,9 +98,13 @@ class PreviewFileUploadView(APIView):
     def post(self, request, preview_file_id):
         preview = load_preview_file(preview_file_id)
         check_preview_upload(request.user, preview)
-        upload = uploaded_file(request)
         normalize = request.query_params.get("normalize", "true").strip().lower() not in FALSE_STRINGS
-        preview = preview_upload(preview=preview, upload=upload, user=request.user, normalize=normalize)
+        try:
+            upload = uploaded_file(request)
+            preview = preview_upload(preview=preview, upload=upload, user=request.user, normalize=normalize)
+        except (ValidationError, UploadTooLarge) as error:
+            preview_upload_reject(preview=preview, reason=validation_message(error.detail), user=request.user)
+            raise
         return Response(serialize_row(preview), status=status.HTTP_201_CREATED)
 
     def handle_exception(self, exc):

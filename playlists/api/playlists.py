@@ -55,6 +55,7 @@ SORTABLE_COLUMNS = ("name", "created_at", "updated_at", "for_client", "for_entit
 MAIN_PACK = "main"
 ALL_EPISODES = "all"
 BUILD_NOT_FINISHED = "Build is not finished"
+BUILD_FAILED = "The build failed, so it has no movie: its media job (/data/media-jobs) gives the reason."
 
 
 # ---- access ---------------------------------------------------------------------
@@ -446,6 +447,8 @@ class BuildJobMovieView(PlaylistView):
         playlist = load_playlist(playlist_id)
         check_playlist_access(request.user, playlist, roles={MANAGER, SUPERVISOR}, shared_with_clients=True)
         build_job = load_build_job(playlist, build_job_id)
+        if build_job.status == BuildJob.STATUS_FAILED:
+            return Response(error_body(BUILD_FAILED), status=status.HTTP_400_BAD_REQUEST)
         if build_job.status != BuildJob.STATUS_SUCCEEDED:
             return Response(error_body(BUILD_NOT_FINISHED), status=status.HTTP_400_BAD_REQUEST)
         return stored_file_response(

@@ -12,6 +12,7 @@ import math
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from django.conf import settings
 
@@ -86,6 +87,10 @@ def run_media_command(arguments, *, action):
     if completed.returncode != 0:
         details = stderr_tail(completed.stderr)
         last_line = details.splitlines()[-1] if details else f"exit status {completed.returncode}"
+        # ffmpeg starts its messages with the server's temporary file paths, which mean nothing to a user.
+        for argument in arguments:
+            if isinstance(argument, Path) or str(argument).startswith("/"):
+                last_line = last_line.replace(f"{argument}: ", "")
         raise MovieError(f"Could not {action}: {last_line}", details)
     return completed.stdout
 

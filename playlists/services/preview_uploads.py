@@ -38,11 +38,11 @@ def preview_extension(upload):
     """Return the lowercase extension of an uploaded preview, or a 400 naming it when no preview may have it."""
     _, extension = split_name(upload.name)
     if extension not in PREVIEW_EXTENSIONS:
-        shown = extension or "none"
+        shown = f"extension {extension!r}" if extension else "no extension"
         raise ValidationError(
             {
                 "file": [
-                    f"wrong file format, extension {shown!r}: send a picture (png, jpg), "
+                    f"wrong file format, {shown}: send a picture (png, jpg), "
                     f"a movie ({', '.join(sorted(MOVIE_EXTENSIONS))}) or one of "
                     f"{', '.join(sorted(OTHER_FILE_EXTENSIONS))}."
                 ]
@@ -86,6 +86,32 @@ def preview_upload(*, preview, upload, user, normalize=True):
         preview_other_save(preview=preview, upload=upload, extension=extension, user=user)
     preview.refresh_from_db()
     return preview
+
+
+def preview_upload_reject(*, preview, reason, user):
+    """Mark a preview whose first upload was rejected as `broken`, with the reason on a failed media job.
+
+    Without it the revision would stay `processing` for ever, listed among the
+    running previews. A preview that already has its file is left as it is,
+    and a broken preview still takes a new upload.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = PreviewFile.objects.select_for_update().get(pk=preview.pk)
+        if locked.original_name or locked.status != PreviewFile.STATUS_PROCESSING:
+            return
+        preview_fields_update(locked, status=PreviewFile.STATUS_BROKEN)
+        MediaJob.objects.create(
+            kind=MediaJob.KIND_PREVIEW,
+            status=MediaJob.STATUS_FAILED,
+            preview_file=locked,
+            person=user,
+            started_at=now,
+            ended_at=now,
+            error=reason,
+            log=f"rejected the upload: {reason}\n",
+        )
+    logger.warning("Upload on preview %s rejected, preview marked broken: %s", preview.pk, reason)
 
 
 def preview_picture_save(*, preview, upload, extension, user):

@@ -314,6 +314,11 @@ def test_text_named_mp4_broken(queued_job):
     assert "Invalid data found when processing input" in job.log
 
 
+def test_broken_reason_hides_server_paths(queued_job):
+    job = run(queued_job(b"This is a text file, not a movie.\n" * 20))
+    assert job.error == "Could not read the uploaded movie: Invalid data found when processing input"
+
+
 def test_broken_logs_ids(queued_job, caplog):
     job = run(queued_job(b"not a movie"))
     messages = [record.getMessage() for record in caplog.records if record.name == "playlists"]

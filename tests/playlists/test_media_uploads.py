@@ -231,6 +231,17 @@ def assert_row_unchanged(preview):
     assert row.original_name is None
 
 
+def assert_upload_rejected(preview):
+    """Check a rejected first upload: no file recorded, the preview broken, the reason on a failed job."""
+    row = PreviewFile.objects.get(pk=preview.pk)
+    assert row.status == PreviewFile.STATUS_BROKEN
+    assert row.extension is None
+    assert row.original_name is None
+    job = MediaJob.objects.get(preview_file=preview)
+    assert job.status == MediaJob.STATUS_FAILED
+    assert job.error
+
+
 @pytest.mark.parametrize("name", ["notes.xyz", "notes.txt", "notes.exe"])
 def test_unknown_extension_refused(admin_client, preview, upload, stored_keys, name):
     response = upload(admin_client, preview, name, b"not a picture")
@@ -238,13 +249,13 @@ def test_unknown_extension_refused(admin_client, preview, upload, stored_keys, n
     extension = name.rsplit(".", 1)[1]
     assert f"extension {extension!r}" in response.json()["message"]
     assert stored_keys() == []
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
 
 
 def test_name_without_extension_refused(admin_client, preview, upload):
     response = upload(admin_client, preview, "README", b"text")
     assert response.status_code == 400
-    assert "extension 'none'" in response.json()["message"]
+    assert "no extension" in response.json()["message"]
 
 
 def test_text_named_png_refused(admin_client, preview, upload, stored_keys):
@@ -252,7 +263,7 @@ def test_text_named_png_refused(admin_client, preview, upload, stored_keys):
     assert response.status_code == 400
     assert "'frame.png' is not a picture" in response.json()["message"]
     assert stored_keys() == []
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
 
 
 def test_truncated_png_refused(admin_client, preview, upload, stored_keys):
@@ -261,7 +272,7 @@ def test_truncated_png_refused(admin_client, preview, upload, stored_keys):
     assert response.status_code == 400
     assert "'cut.png'" in response.json()["message"]
     assert stored_keys() == []
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
 
 
 def test_picture_over_pixel_limit_refused(admin_client, preview, upload, stored_keys, settings):
@@ -270,7 +281,7 @@ def test_picture_over_pixel_limit_refused(admin_client, preview, upload, stored_
     assert response.status_code == 400
     assert "200x100 pixels, more than the limit of 10000" in response.json()["message"]
     assert stored_keys() == []
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
 
 
 def test_huge_png_refused(admin_client, preview, upload, stored_keys):
@@ -278,14 +289,28 @@ def test_huge_png_refused(admin_client, preview, upload, stored_keys):
     assert response.status_code == 400
     assert "'huge.png' has more pixels than the limit" in response.json()["message"]
     assert stored_keys() == []
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
 
 
 def test_empty_file_refused(admin_client, preview, upload):
     response = upload(admin_client, preview, "empty.png", b"")
     assert response.status_code == 400
     assert "'empty.png' is empty" in response.json()["message"]
-    assert_row_unchanged(preview)
+    assert_upload_rejected(preview)
+
+
+def test_rejected_upload_then_good_one(admin_client, preview, upload):
+    upload(admin_client, preview, "empty.png", b"")
+    response = upload(admin_client, preview, "frame.png", png_bytes(64, 36))
+    assert response.status_code == 201
+    assert response.json()["status"] == PreviewFile.STATUS_READY
+
+
+def test_rejected_second_upload_keeps_file(admin_client, preview, upload):
+    upload(admin_client, preview, "frame.png", png_bytes(64, 36))
+    response = upload(admin_client, preview, "notes.xyz", b"text")
+    assert response.status_code == 400
+    assert PreviewFile.objects.get(pk=preview.pk).status == PreviewFile.STATUS_READY
 
 
 def test_no_file_refused(admin_client, preview):
