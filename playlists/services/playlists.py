@@ -160,9 +160,6 @@ def playlist_create(*, values, user=None):
         is_for_all=bool(values.get("is_for_all")),
     )
     playlist = Playlist(**values)
-    # An empty list rather than the reference's null, so that clients (Gazu's add_entity_to_playlist) can append.
-    if playlist.shots is None:
-        playlist.shots = []
     save_or_name_conflict(playlist, force_insert=True)
     logger.info("Playlist %s created in project %s by %s", playlist.pk, project.pk, getattr(user, "pk", None))
     return playlist

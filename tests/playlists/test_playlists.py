@@ -194,10 +194,10 @@ def test_create_admin(admin_client, project, shot, preview, django_capture_on_co
     assert ApiEvent.objects.filter(name="playlist:new").exists()
 
 
-def test_create_without_shots_stores_empty_list(admin_client, project):
-    # The reference stores null, on which Gazu's add_entity_to_playlist fails to append.
+def test_create_without_shots_stores_null(admin_client, project):
+    # As the reference: clients such as Gazu's add_entity_to_playlist must handle null.
     row = admin_client.post(playlist_url(), create_body(project), format="json").json()
-    assert row["shots"] == []
+    assert row["shots"] is None
     assert row["episode_id"] is None
 
 
