@@ -2,6 +2,7 @@
 
 from accounts.api import departments, person_actions
 from accounts.api import viewsets as accounts
+from imports import urls as import_urls
 from kitsu_project.api.routers import KitsuRouter
 from playlists import urls as playlist_urls
 from productions.api import activity, budgets, casting, chats, entity_kinds, files, planning, workflow
@@ -45,4 +46,8 @@ for module in (casting, entity_kinds, planning, chats, budgets, files):
 
 # Collections of review media (preview files, attachments, backgrounds, playlists, jobs).
 for prefix, viewset, basename in playlist_urls.GENERIC_COLLECTIONS:
+    router.register(prefix, viewset, basename=basename)
+
+# Collections of imports (jobs and the import error log).
+for prefix, viewset, basename in import_urls.GENERIC_COLLECTIONS:
     router.register(prefix, viewset, basename=basename)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from accounts.api import auth
+from imports import urls as import_urls
 from kitsu_project.api import info
 from kitsu_project.api.errors import error_body
 from playlists import urls as playlist_urls
@@ -41,6 +42,9 @@ api_patterns = [
     path("pictures/", include(playlist_urls.picture_urlpatterns)),
     path("movies/", include(playlist_urls.movie_urlpatterns)),
     path("export/", include(playlist_urls.export_urlpatterns)),
+    path("export/", include(import_urls.export_urlpatterns)),
+    path("import/", include(import_urls.import_urlpatterns)),
+    path("data/", include(import_urls.data_urlpatterns)),
     path("data/", include(router.urls)),
 ]
 

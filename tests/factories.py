@@ -20,6 +20,7 @@ from accounts.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+from imports.models import DataImportError, ImportJob
 from playlists.models import (
     AttachmentFile,
     BuildJob,
@@ -659,3 +660,24 @@ class MediaJobFactory(DjangoModelFactory):
 
     kind = MediaJob.KIND_PREVIEW
     preview_file = factory.SubFactory(PreviewFileFactory)
+
+
+# ---- imports -----------------------------------------------------------------
+
+
+class ImportJobFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    kind = "csv-assets"
+    project = factory.SubFactory(ProjectFactory)
+    person = factory.SubFactory(PersonFactory)
+    file_name = "assets.csv"
+
+
+class DataImportErrorFactory(DjangoModelFactory):
+    class Meta:
+        model = DataImportError
+
+    source = "shotgun"
+    event_data = factory.LazyFunction(lambda: {"type": "Shot", "id": 42})

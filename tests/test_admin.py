@@ -25,6 +25,7 @@ from accounts.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+from imports.models import DataImportError, ImportJob
 from playlists.models import (
     AttachmentFile,
     BuildJob,
@@ -100,7 +101,7 @@ from tests.factories import (
     TaskTypeFactory,
 )
 
-ADMIN_APPS = ("accounts", "productions", "playlists")
+ADMIN_APPS = ("accounts", "productions", "playlists", "imports")
 
 
 # ---- one row of each model, with its relations filled in ---------------------
@@ -206,8 +207,10 @@ ROW_BUILDERS = {
     Playlist: factories.PlaylistFactory,
     BuildJob: factories.BuildJobFactory,
     MediaJob: factories.MediaJobFactory,
+    ImportJob: factories.ImportJobFactory,
+    DataImportError: factories.DataImportErrorFactory,
 }
-READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent, MediaJob}
+READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent, MediaJob, ImportJob, DataImportError}
 ALL_MODELS = list(ROW_BUILDERS)
 WRITABLE_MODELS = [model for model in ALL_MODELS if model not in READ_ONLY_MODELS]
 

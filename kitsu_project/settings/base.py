@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "productions",
     "playlists",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,7 @@ LOGGING = {
         "accounts": {"level": LOG_LEVEL},
         "productions": {"level": LOG_LEVEL},
         "playlists": {"level": LOG_LEVEL},
+        "imports": {"level": LOG_LEVEL},
         "kitsu_project": {"level": LOG_LEVEL},
     },
 }

@@ -1,0 +1,3 @@
+from .jobs import DataImportError, ImportJob
+
+__all__ = ["DataImportError", "ImportJob"]
