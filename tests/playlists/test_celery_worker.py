@@ -1,35 +1,20 @@
 """Movie uploads processed by a real Celery worker, with Redis as the broker.
 
-The worker runs in a thread of the test process and takes jobs from a queue
-named for this test alone, so parallel test processes sharing the Redis
-database never take each other's jobs. The tests skip when Redis is not
-reachable.
-
-On SQLite the test database lives in memory with a shared cache, where a write
-fails at once ("database table is locked") while another thread reads the same
-table. There the test thread and the worker take turns on the database: the
-worker waits for its turn before each task. PostgreSQL runs both at once.
+The worker and its database turns on SQLite come from `tests.celery_worker`.
 """
 
-import contextlib
 import json
 import subprocess
-import threading
 import time
-import uuid
 
 import pytest
-import redis
-from celery import Celery, signals
-from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 import playlists.tasks  # noqa: F401 (registers the shared tasks on the worker's app)
-from kitsu_project.celery import app as project_app
 from kitsu_project.storage import download_to
 from playlists.media import keys
 from playlists.models import MediaJob, PreviewFile
+from tests.celery_worker import database_turns, running_worker
 from tests.playlists.conftest import empty_preview
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,67 +25,15 @@ JOB_WAIT_SECONDS = 120
 FINISHED = (MediaJob.STATUS_SUCCEEDED, MediaJob.STATUS_FAILED)
 
 
-def redis_reachable():
-    try:
-        return redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        return False
-
-
-class DatabaseTurns:
-    """A lock that the test thread and the worker take before using the database, on SQLite only."""
-
-    def __init__(self, enabled):
-        self.lock = threading.Lock() if enabled else None
-
-    def __call__(self):
-        return self.lock if self.lock is not None else contextlib.nullcontext()
-
-    def worker_start(self, **kwargs):
-        if self.lock is not None:
-            self.lock.acquire()
-
-    def worker_end(self, **kwargs):
-        # The worker thread opens its own database connection; closing it lets the test database be flushed.
-        connection.close()
-        if self.lock is not None:
-            self.lock.release()
-
-
 @pytest.fixture
 def database_turn():
-    return DatabaseTurns(enabled=connection.vendor == "sqlite")
+    return database_turns()
 
 
 @pytest.fixture
 def celery_worker(database_turn):
-    """Run a Celery worker on a queue of its own, with a Celery app that is not eager, for one test."""
-    if not redis_reachable():
-        pytest.skip(f"Redis is not reachable at {BROKER_URL}: the Celery worker tests need it as the broker")
-    queue = f"kitsu-test-{uuid.uuid4().hex}"
-    app = Celery("kitsu-worker-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=BROKER_URL,
-        result_backend=None,
-        task_always_eager=False,
-        task_default_queue=queue,
-        worker_hijack_root_logger=False,
-        broker_connection_retry_on_startup=False,
-    )
-    signals.task_prerun.connect(database_turn.worker_start, weak=False)
-    signals.task_postrun.connect(database_turn.worker_end, weak=False)
-    try:
-        with start_worker(app, perform_ping_check=False, queues=[queue], shutdown_timeout=60) as worker:
-            yield worker
-    finally:
-        signals.task_prerun.disconnect(database_turn.worker_start)
-        signals.task_postrun.disconnect(database_turn.worker_end)
-        project_app.set_current()
-        project_app.set_default()
-        with app.connection_for_write() as broker:
-            broker.default_channel.queue_delete(queue)
-        app.close()
+    with running_worker(BROKER_URL, database_turn) as worker:
+        yield worker
 
 
 def wait_for_job(database_turn, preview):

@@ -1,28 +1,20 @@
 """Playlist builds run by a real Celery worker, with Redis as the broker.
 
-The worker runs in a thread of the test process, on a Celery app that is not
-eager. It takes jobs from a queue named for this test alone, so parallel test
-processes sharing the Redis database never take each other's jobs. The tests
-skip when Redis is not reachable.
+The worker comes from `tests.celery_worker`.
 """
 
 import json
 import subprocess
 import time
-import uuid
 
 import pytest
-import redis
-from celery import Celery, signals
-from celery.contrib.testing.worker import start_worker
-from django.db import connection
 
-from kitsu_project.celery import app as project_app
 from kitsu_project.storage import download_to
 from playlists.models import BuildJob, MediaJob, PreviewFile
 from playlists.services import playlists as playlist_services
 from playlists.tasks import build_playlist
 from tests import factories
+from tests.celery_worker import database_turns, running_worker
 from tests.media_files import make_movie
 from tests.playlists.test_playlist_builds import movie_preview
 from tests.playlists.test_playlists import make_preview, make_shot, shot_entry
@@ -34,48 +26,13 @@ BROKER_URL = "redis://127.0.0.1:6379/2"
 BUILD_WAIT_SECONDS = 180
 
 
-def redis_reachable():
-    try:
-        return redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        return False
-
-
-def close_worker_connection(**kwargs):
-    # The worker thread has its own database connection: closing it after each task lets the test flush the tables.
-    connection.close()
-
-
 @pytest.fixture
 def build_worker():
     """A Celery worker on its own queue, with a Celery app that sends jobs to Redis instead of running them inline."""
-    if not redis_reachable():
-        pytest.skip(f"Redis is not reachable at {BROKER_URL}: the playlist worker tests need it as the broker")
-    queue = f"kitsu-playlist-test-{uuid.uuid4().hex}"
-    app = Celery("kitsu-playlist-worker-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=BROKER_URL,
-        result_backend=None,
-        task_always_eager=False,
-        task_default_queue=queue,
-        worker_hijack_root_logger=False,
-        broker_connection_retry_on_startup=False,
-    )
     # The worker registers the shared tasks of the modules imported before it starts.
     assert build_playlist.name == "playlists.build_playlist"
-    signals.task_postrun.connect(close_worker_connection, weak=False)
-    try:
-        # start_worker makes `app` the current app, so the shared tasks send their jobs through it.
-        with start_worker(app, perform_ping_check=False, queues=[queue], shutdown_timeout=120) as worker:
-            yield worker
-    finally:
-        signals.task_postrun.disconnect(close_worker_connection)
-        project_app.set_current()
-        project_app.set_default()
-        with app.connection_for_write() as broker:
-            broker.default_channel.queue_delete(queue)
-        app.close()
+    with running_worker(BROKER_URL, database_turns(), shutdown_timeout=120) as worker:
+        yield worker
 
 
 def wait_for_build(build_job_id):
