@@ -5,3 +5,8 @@ class ImportsConfig(AppConfig):
     name = "imports"
     verbose_name = "Imports and exports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The runner of each import kind registers itself on import; a Celery worker loads no URL
+        # module, so the runners are loaded here for the web process and the worker alike.
+        from imports.services import csv_imports, edits, kitsu, shotgun  # noqa: F401

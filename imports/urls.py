@@ -4,9 +4,9 @@ Each module declares its `/import` routes (`import_urlpatterns`), `/export`
 routes, `/data` routes (`urlpatterns`) and generic collections.
 """
 
-from imports.api import csv_exports, csv_imports, shotgun
+from imports.api import csv_exports, csv_imports, edits, jobs, kitsu, shotgun
 
-MODULES = (csv_imports, csv_exports, shotgun)
+MODULES = (csv_imports, csv_exports, shotgun, edits, jobs, kitsu)
 
 
 def _gather(name):

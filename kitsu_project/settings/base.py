@@ -245,6 +245,9 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# Imports answer in the web request, as Kitsu clients expect. Set this (with a broker) to run them in
+# workers instead: the import routes then answer 202 with the job, followed at /api/data/import-jobs/<id>.
+KITSU_IMPORTS_IN_WORKERS = env_bool("KITSU_IMPORTS_IN_WORKERS", False)
 
 LOG_LEVEL = env_str("KITSU_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -68,3 +68,11 @@ def test_source_deleted_after_run(db, runner_kind, django_capture_on_commit_call
 def test_unknown_kind_rejected(db):
     with pytest.raises(ValueError):
         jobs.import_job_start(kind="nope", content=b"")
+
+
+def test_broker_without_worker_setting_runs_inline(db, runner_kind, monkeypatch):
+    from imports.tasks import run_import_job
+
+    monkeypatch.setitem(run_import_job.app.conf, "task_always_eager", False)
+    job = jobs.import_job_start(kind=runner_kind, content=b"Alpha\n")
+    assert job.status == ImportJob.STATUS_SUCCEEDED
