@@ -24,3 +24,27 @@ class KitsuModel(models.Model):
     @classmethod
     def get_kitsu_type(cls):
         return cls.kitsu_type or cls.__name__
+
+
+class BackgroundJob(KitsuModel):
+    """A long job run by a Celery worker (or inline): its status, progress, times and log, for the API and the admin."""
+
+    STATUS_QUEUED = "queued"
+    STATUS_RUNNING = "running"
+    STATUS_SUCCEEDED = "succeeded"
+    STATUS_FAILED = "failed"
+    STATUSES = [
+        (STATUS_QUEUED, "queued"),
+        (STATUS_RUNNING, "running"),
+        (STATUS_SUCCEEDED, "succeeded"),
+        (STATUS_FAILED, "failed"),
+    ]
+
+    status = models.CharField(max_length=20, choices=STATUSES, default=STATUS_QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    log = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True

@@ -2,10 +2,10 @@
 
 from django.db import models
 
-from kitsu_project.db import KitsuModel
+from kitsu_project.db import BackgroundJob, KitsuModel
 
 
-class ImportJob(KitsuModel):
+class ImportJob(BackgroundJob):
     """One import run: what was sent, how far it got, what it created, and the rows it could not import.
 
     `errors` is a list of `{"line", "column", "message"}` objects, lines counted
@@ -13,20 +13,7 @@ class ImportJob(KitsuModel):
     answer of an inline run, the list the reference returns.
     """
 
-    STATUS_QUEUED = "queued"
-    STATUS_RUNNING = "running"
-    STATUS_SUCCEEDED = "succeeded"
-    STATUS_FAILED = "failed"
-    STATUSES = [
-        (STATUS_QUEUED, "queued"),
-        (STATUS_RUNNING, "running"),
-        (STATUS_SUCCEEDED, "succeeded"),
-        (STATUS_FAILED, "failed"),
-    ]
-
     kind = models.CharField(max_length=60, db_index=True)
-    status = models.CharField(max_length=20, choices=STATUSES, default=STATUS_QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0)
     strict = models.BooleanField(default=False)
     update_existing = models.BooleanField(default=False)
     project = models.ForeignKey(
@@ -49,9 +36,6 @@ class ImportJob(KitsuModel):
     skipped_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     result = models.JSONField(null=True, blank=True)
-    log = models.TextField(blank=True, default="")
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "import_job"

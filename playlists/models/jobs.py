@@ -2,10 +2,10 @@
 
 from django.db import models
 
-from kitsu_project.db import KitsuModel
+from kitsu_project.db import BackgroundJob
 
 
-class MediaJob(KitsuModel):
+class MediaJob(BackgroundJob):
     """The record of one background media job, read by the API and the admin.
 
     A job processes one preview file (pictures and movies) or builds one
@@ -17,20 +17,7 @@ class MediaJob(KitsuModel):
     KIND_PLAYLIST_BUILD = "playlist-build"
     KINDS = [(KIND_PREVIEW, "preview processing"), (KIND_PLAYLIST_BUILD, "playlist build")]
 
-    STATUS_QUEUED = "queued"
-    STATUS_RUNNING = "running"
-    STATUS_SUCCEEDED = "succeeded"
-    STATUS_FAILED = "failed"
-    STATUSES = [
-        (STATUS_QUEUED, "queued"),
-        (STATUS_RUNNING, "running"),
-        (STATUS_SUCCEEDED, "succeeded"),
-        (STATUS_FAILED, "failed"),
-    ]
-
     kind = models.CharField(max_length=20, choices=KINDS, db_index=True)
-    status = models.CharField(max_length=20, choices=STATUSES, default=STATUS_QUEUED, db_index=True)
-    progress = models.PositiveSmallIntegerField(default=0)
     preview_file = models.ForeignKey(
         "playlists.PreviewFile", null=True, blank=True, on_delete=models.CASCADE, related_name="media_jobs"
     )
@@ -40,10 +27,7 @@ class MediaJob(KitsuModel):
     person = models.ForeignKey(
         "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="media_jobs"
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
-    log = models.TextField(blank=True, default="")
 
     class Meta:
         db_table = "media_job"
