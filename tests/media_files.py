@@ -1,6 +1,7 @@
 """Real media files for tests: PNG pictures made with Pillow and movies made with ffmpeg."""
 
 import io
+import json
 import shutil
 import subprocess
 
@@ -46,3 +47,14 @@ def make_movie(path, *, seconds=1, width=320, height=180, fps=24, codec="libx264
 def movie_bytes(tmp_path, **options):
     path = make_movie(tmp_path / "clip.mp4", **options)
     return path.read_bytes()
+
+
+def ffprobe_report(path):
+    """Return ffprobe's JSON report of a movie: its `streams` and its `format`."""
+    output = subprocess.run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return json.loads(output)

@@ -3,8 +3,6 @@
 The worker and its database turns on SQLite come from `tests.celery_worker`.
 """
 
-import json
-import subprocess
 import time
 
 import pytest
@@ -15,6 +13,7 @@ from kitsu_project.storage import download_to
 from playlists.media import keys
 from playlists.models import MediaJob, PreviewFile
 from tests.celery_worker import database_turns, running_worker
+from tests.media_files import ffprobe_report
 from tests.playlists.conftest import empty_preview
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,13 +58,7 @@ def upload_movie(database_turn, client, preview, name, content):
 
 
 def ffprobe_video(path):
-    output = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    report = json.loads(output)
+    report = ffprobe_report(path)
     video = next(stream for stream in report["streams"] if stream["codec_type"] == "video")
     return video, report["format"]
 

@@ -1,6 +1,5 @@
 """Movie preview processing: the normalized movie, its files, broken uploads, and frames on request."""
 
-import json
 import subprocess
 
 import pytest
@@ -20,7 +19,7 @@ from playlists.services.preview_processing import (
 )
 from productions.models import ApiEvent, Task
 from tests import factories
-from tests.media_files import make_movie
+from tests.media_files import ffprobe_report, make_movie
 from tests.playlists.conftest import empty_preview
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +49,7 @@ def queued_job(task):
 
 
 def ffprobe(path):
-    output = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    report = json.loads(output)
+    report = ffprobe_report(path)
     video = next(stream for stream in report["streams"] if stream["codec_type"] == "video")
     audio = [stream for stream in report["streams"] if stream["codec_type"] == "audio"]
     return video, audio, report["format"]

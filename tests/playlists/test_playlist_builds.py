@@ -1,7 +1,6 @@
 """Playlist movie builds with real ffmpeg (Celery runs inline in tests), their job routes,
 the download of the built movie and a project's build jobs."""
 
-import json
 import shutil
 import subprocess
 
@@ -16,7 +15,7 @@ from playlists.services import playlists as playlist_services
 from playlists.tasks import build_playlist
 from productions.models import ApiEvent
 from tests import factories
-from tests.media_files import make_movie
+from tests.media_files import ffprobe_report, make_movie
 from tests.playlists.test_playlists import join_team, make_preview, make_shot, shot_entry
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +26,6 @@ DURATION_TOLERANCE = 0.2
 
 
 # ---- helpers ------------------------------------------------------------------
-
-
-def probe(path):
-    """ffprobe's report of a movie: its streams and its format."""
-    output = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return json.loads(output)
 
 
 def movie_with_sound(path, seconds):
@@ -166,7 +154,7 @@ def test_build_movies_and_picture(admin_client, project, shot, tmp_path, start_b
     build_job = BuildJob.objects.get(pk=response.json()["id"])
     assert build_job.status == BuildJob.STATUS_SUCCEEDED
     assert build_job.ended_at is not None
-    report = probe(built_movie(tmp_path, build_job))
+    report = ffprobe_report(built_movie(tmp_path, build_job))
     video = next(stream for stream in report["streams"] if stream["codec_type"] == "video")
     audio = next(stream for stream in report["streams"] if stream["codec_type"] == "audio")
     assert video["codec_name"] == "h264"
@@ -202,7 +190,7 @@ def test_build_project_size_and_rate(admin_client, project, movie_playlist, tmp_
     project.fps = "30"
     project.save()
     build_job = BuildJob.objects.get(pk=start_build(admin_client, movie_playlist).json()["id"])
-    report = probe(built_movie(tmp_path, build_job))
+    report = ffprobe_report(built_movie(tmp_path, build_job))
     video = report["streams"][0]
     assert (video["width"], video["height"]) == (426, 240)
     assert video["r_frame_rate"] == "30/1"
@@ -240,7 +228,7 @@ def test_build_skips_unusable_entries(admin_client, project, shot, one_second_mo
     assert f"preview {broken.pk}" in log
     assert f"preview {document.pk}" in log
     assert "no preview is chosen" in log
-    duration = float(probe(built_movie(tmp_path, build_job))["format"]["duration"])
+    duration = float(ffprobe_report(built_movie(tmp_path, build_job))["format"]["duration"])
     assert duration == pytest.approx(1, abs=DURATION_TOLERANCE)
 
 
@@ -516,7 +504,7 @@ def test_download_real_build(admin_client, movie_playlist, start_build, tmp_path
     response = admin_client.get(job_url(movie_playlist.pk, build_job_id, "/build/mp4"))
     path = tmp_path / "downloaded.mp4"
     path.write_bytes(b"".join(response.streaming_content))
-    assert probe(path)["streams"][0]["codec_name"] == "h264"
+    assert ffprobe_report(path)["streams"][0]["codec_name"] == "h264"
 
 
 # ---- GET /data/projects/{id}/build-jobs ---------------------------------------------------------

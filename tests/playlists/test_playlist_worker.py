@@ -3,8 +3,6 @@
 The worker comes from `tests.celery_worker`.
 """
 
-import json
-import subprocess
 import time
 
 import pytest
@@ -15,7 +13,7 @@ from playlists.services import playlists as playlist_services
 from playlists.tasks import build_playlist
 from tests import factories
 from tests.celery_worker import database_turns, running_worker
-from tests.media_files import make_movie
+from tests.media_files import ffprobe_report, make_movie
 from tests.playlists.test_playlist_builds import movie_preview
 from tests.playlists.test_playlists import make_preview, make_shot, shot_entry
 
@@ -46,16 +44,6 @@ def wait_for_build(build_job_id):
     pytest.fail(f"the worker did not finish build job {build_job_id} within {BUILD_WAIT_SECONDS} seconds")
 
 
-def probe(path):
-    output = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    return json.loads(output)
-
-
 @pytest.fixture
 def project():
     return factories.ProjectFactory(resolution="320x180", fps="25")
@@ -81,7 +69,7 @@ def test_worker_builds_two_movies(build_worker, admin_client, project, tmp_path)
     assert media_job.status == MediaJob.STATUS_SUCCEEDED
     assert media_job.progress == 100
     movie = download_to(playlist_services.build_key(build_job.pk), tmp_path / "built.mp4")
-    report = probe(movie)
+    report = ffprobe_report(movie)
     video = next(stream for stream in report["streams"] if stream["codec_type"] == "video")
     assert video["codec_name"] == "h264"
     assert (video["width"], video["height"]) == (320, 180)
