@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from playlists.media.hdr import hdr_sample
 from playlists.media.pictures import MediaError
 from playlists.models import PreviewBackgroundFile, ProjectPreviewBackgroundFileLink
-from playlists.services.backgrounds import background_key, background_thumbnail_key, hdr_sample
+from playlists.services.backgrounds import background_key, background_thumbnail_key
 from productions.models import ApiEvent, ProjectPersonLink
 from tests import factories
 from tests.conftest import ROLES
