@@ -106,9 +106,7 @@ def main():
             )
             project = project_for_benchmark()
             for label, update in (("first import", False), ("import again with update", True)):
-                job, query_count, seconds = timed_import(
-                    project=project, person=person, content=content, update=update
-                )
+                job, query_count, seconds = timed_import(project=project, person=person, content=content, update=update)
                 assert job.status == ImportJob.STATUS_SUCCEEDED, job.log
                 print(
                     f"{label}: {query_count} queries ({query_count / arguments.shots:.2f} per row), "

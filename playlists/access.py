@@ -1,8 +1,8 @@
 """Access rules of preview files, shared by the data routes and the picture and movie routes.
 
-A preview file belongs to a task: whoever reads the task reads its previews,
+A preview file belongs to a task. The readers of the task read its previews,
 except vendors, who read only the previews of the tasks assigned to them.
-Whoever may comment on the task may upload a preview on it.
+Those who may comment on the task may upload a preview on it.
 """
 
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -25,7 +25,7 @@ def load_preview_file(preview_file_id, queryset=None):
 
 
 def preview_task(preview):
-    """The task of a preview, with what the access rules read; None for a preview without a task."""
+    """Return the task of a preview with what the access rules read, or None for a preview without a task."""
     if preview.task_id is None:
         return None
     return task_queryset().get(pk=preview.task_id)
@@ -52,7 +52,7 @@ def check_preview_read(user, preview):
 
 
 def check_preview_upload(user, preview):
-    """Those who may comment on the task upload its previews."""
+    """Allow uploading a preview to those who may comment on its task."""
     task = preview_task(preview)
     if task is None:
         if user.role != ADMIN:

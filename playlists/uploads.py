@@ -47,7 +47,7 @@ def uploaded_file(request, field="file"):
 
 
 def client_name(name):
-    """The last part of a file name a client sent, without any folder (`../../x.png` gives `x.png`)."""
+    """Return the last part of a file name a client sent, without any folder (`../../x.png` gives `x.png`)."""
     return os.path.basename((name or "").replace("\\", "/")).strip()
 
 
@@ -75,6 +75,6 @@ def check_extension(upload, allowed, field="file"):
 
 
 def safe_stem(name, max_length=250):
-    """A client's file name stem cut to `max_length`, with control characters removed."""
+    """Return a client's file name stem cut to `max_length`, with control characters removed."""
     stem, _ = split_name(name)
     return re.sub(r"[\x00-\x1f\x7f]", "", stem)[:max_length]

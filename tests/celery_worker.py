@@ -59,9 +59,9 @@ def database_turns():
 def running_worker(broker_url, database_turn, *, shutdown_timeout=60):
     """Run a Celery worker on a queue of its own, with a Celery app that is not eager, until the block ends.
 
-    The shared tasks of the modules imported before it starts are registered on
-    the worker; `start_worker` makes its app the current one, so the shared
-    tasks send their jobs through it.
+    The worker registers the shared tasks of the modules imported before it
+    starts. `start_worker` makes its app the current one, so the shared tasks
+    send their jobs through it.
     """
     if not redis_reachable(broker_url):
         pytest.skip(f"Redis is not reachable at {broker_url}: the Celery worker tests need it as the broker")

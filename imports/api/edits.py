@@ -5,8 +5,8 @@ The upload (multipart field `file`) is an OpenTimelineIO `.otio` file or a CMX 3
 `match_case` (default true) and `frame_offset` (an integer added to every frame,
 default 0). Admins and the project's managers may import. The route returns
 `201 {"created_shots": [...], "updated_shots": [...], "errors": [...]}`, where
-`errors` lists the clips that were skipped; a file that is not a timeline, or one
-whose clips all fail, is a 400.
+`errors` lists the clips that were skipped. A file that is not a timeline, or one
+whose clips all fail, gets a 400.
 """
 
 import logging

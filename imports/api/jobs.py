@@ -22,7 +22,7 @@ def is_pending(job):
 
 
 def pending_job_response(job):
-    """Answer an import that a worker will run: 202 with the job, which `/api/data/import-jobs/<id>` follows."""
+    """Return 202 with the job of an import that a worker will run, which `/api/data/import-jobs/<id>` follows."""
     return Response(serialize_row(job), status=status.HTTP_202_ACCEPTED)
 
 

@@ -10,7 +10,7 @@ class ImportJob(BackgroundJob):
 
     `errors` is a list of `{"line", "column", "message"}` objects, lines counted
     as a spreadsheet shows them (the header is line 1). `result` keeps the
-    answer of an inline run, the list the reference returns.
+    response body of an inline run, the list the reference returns.
     """
 
     kind = models.CharField(max_length=60, db_index=True)

@@ -38,7 +38,7 @@ class StrictImportFailed(Exception):
 
 @dataclass
 class ImportReport:
-    """What an import did, filled in by its runner while it reads the rows."""
+    """The outcome of an import, filled in by its runner while it reads the rows."""
 
     created: int = 0
     updated: int = 0
@@ -81,8 +81,8 @@ def import_job_start(*, kind, content, file_name="", person=None, project=None, 
     # Imported here: the Celery task module imports this one.
     from imports.tasks import run_import_job
 
-    # Imports answer in the request, as the reference's routes do, unless KITSU_IMPORTS_IN_WORKERS is set
-    # and a broker is configured (tests with a real worker swap in a Celery app that is not eager).
+    # Imports run in the request, as the reference's routes do, unless KITSU_IMPORTS_IN_WORKERS is set
+    # and a broker is configured. Tests with a real worker swap in a Celery app that is not eager.
     if not settings.KITSU_IMPORTS_IN_WORKERS or run_import_job.app.conf.task_always_eager:
         import_job_run(job_id=job.pk)
         job.refresh_from_db()

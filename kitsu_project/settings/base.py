@@ -136,7 +136,7 @@ MEDIA_URL = "/media/"
 
 
 def _file_storage_from_env():
-    """The storage of uploads and generated media: a local folder, or an S3-compatible bucket."""
+    """Return the storage of uploads and generated media: a local folder, or an S3-compatible bucket."""
     bucket = env_str("KITSU_S3_BUCKET")
     if not bucket:
         return {
@@ -245,8 +245,8 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
-# Imports answer in the web request, as Kitsu clients expect. Set this (with a broker) to run them in
-# workers instead: the import routes then answer 202 with the job, followed at /api/data/import-jobs/<id>.
+# Imports run in the web request, as Kitsu clients expect. Set this (with a broker) to run them in
+# workers instead. The import routes then return 202 with the job, followed at /api/data/import-jobs/<id>.
 KITSU_IMPORTS_IN_WORKERS = env_bool("KITSU_IMPORTS_IN_WORKERS", False)
 
 LOG_LEVEL = env_str("KITSU_LOG_LEVEL", "INFO")

@@ -11,19 +11,19 @@ PICTURE_SIZES = ("thumbnails", "thumbnails-square", "previews")
 
 
 def original_key(preview, extension=None):
-    """The uploaded file (pictures and other files) or the normalized movie (movies, always mp4)."""
+    """Return the key of the uploaded file (pictures and other files) or of the normalized movie (always mp4)."""
     if preview.is_movie:
         return file_key("movies/originals", preview.pk, "mp4")
     return file_key("previews/originals", preview.pk, extension or preview.extension)
 
 
 def movie_source_key(preview, extension):
-    """The movie exactly as uploaded, kept so that its processing job can run again."""
+    """Return the key of the movie exactly as uploaded, kept so that its processing job can run again."""
     return file_key("movies/source", preview.pk, extension)
 
 
 def movie_cover_key(preview):
-    """The first frame of a movie as a full-size PNG, read by clients as the movie's `.png` original."""
+    """Return the key of a movie's first frame as a full-size PNG, which clients read as its `.png` original."""
     return file_key("previews/originals", preview.pk, "png")
 
 
@@ -36,14 +36,14 @@ def tile_key(preview):
 
 
 def picture_key(preview, size):
-    """One PNG size (`thumbnails`, `thumbnails-square` or `previews`) of a picture or of a movie's frame."""
+    """Return the key of one PNG size (`thumbnails`, `thumbnails-square` or `previews`) of a picture or frame."""
     if size not in PICTURE_SIZES:
         raise ValueError(f"unknown picture size {size!r}")
     return file_key(f"previews/{size}", preview.pk, "png")
 
 
 def preview_keys(preview):
-    """Every key that may hold a file of `preview`, to delete them with the row."""
+    """Return every key that may contain a file of `preview`, to delete them with the row."""
     keys = [picture_key(preview, size) for size in PICTURE_SIZES]
     if preview.extension:
         keys.append(file_key("previews/originals", preview.pk, preview.extension))

@@ -18,7 +18,7 @@ BIG_RECTANGLE_SIZE = (300, 200)
 
 
 class MediaError(Exception):
-    """A file the server cannot turn into review media; the message says why, for the client and the job log."""
+    """A file the server cannot turn into review media; its message explains why, for the client and the job log."""
 
 
 def open_picture(source, *, label="the file"):
@@ -65,19 +65,19 @@ def jpeg_bytes(image, quality=90):
 
 
 def fit_inside(image, size):
-    """A copy of `image` scaled down (never up) to fit in `size`, keeping its proportions."""
+    """Return a copy of `image` scaled down (never up) to fit in `size`, keeping its proportions."""
     copy = image.copy()
     copy.thumbnail(size, Image.Resampling.LANCZOS)
     return copy
 
 
 def cover(image, size):
-    """A copy of `image` scaled and cropped from its centre to exactly `size`."""
+    """Return a copy of `image` scaled and cropped from its centre to exactly `size`."""
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS)
 
 
 def preview_size(image, width=PREVIEW_WIDTH):
-    """A copy `width` pixels wide (or the original width when smaller), keeping its proportions."""
+    """Return a copy `width` pixels wide (or the original width when smaller), keeping its proportions."""
     if image.width <= width:
         return image.copy()
     height = max(1, round(image.height * width / image.width))
@@ -85,7 +85,7 @@ def preview_size(image, width=PREVIEW_WIDTH):
 
 
 def picture_sizes(image):
-    """The PNG bytes of the thumbnail, the square thumbnail and the preview of a picture."""
+    """Return the PNG bytes of the thumbnail, the square thumbnail and the preview of a picture."""
     return {
         "thumbnails": png_bytes(cover(image, RECTANGLE_SIZE)),
         "thumbnails-square": png_bytes(cover(image, SQUARE_SIZE)),

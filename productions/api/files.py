@@ -8,7 +8,7 @@ Access:
 - working files are saved, commented and uploaded by admins, the team's
   managers, the task's assignees and the supervisors of its department. The
   reference also lets clients do it and assigns the person who saves to the
-  task. Here clients are rejected and nobody is assigned.
+  task. Here clients are rejected and no one is assigned.
 - output files are published by admins, the team's managers and supervisors,
   and the artists and vendors with a task assigned on the entity. The
   reference lets any team member publish.

@@ -701,7 +701,7 @@ def test_command_unknown_project(db):
 
 
 def test_queued_job_returns_202(admin_client, film, monkeypatch, settings):
-    # With a broker the job waits for a worker: the answer is the queued job.
+    # With a broker the job waits for a worker, so the response is the queued job.
     monkeypatch.setitem(run_import_job.app.conf, "task_always_eager", False)
     settings.KITSU_IMPORTS_IN_WORKERS = True
     response = post_csv(admin_client, film, "assets", "assets.csv")

@@ -422,7 +422,7 @@ def test_canceled_shot_updated_not_duplicated(admin_client, film):
 
 
 def test_queued_job_accepted(admin_client, film, monkeypatch, settings):
-    # With a broker the job waits for a worker: the answer is the queued job.
+    # With a broker the job waits for a worker, so the response is the queued job.
     monkeypatch.setitem(run_import_job.app.conf, "task_always_eager", False)
     settings.KITSU_IMPORTS_IN_WORKERS = True
     response = post_edit(admin_client, film, "cut.otio", fixture_bytes("timeline_3clips_2seq.otio"))

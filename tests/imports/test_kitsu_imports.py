@@ -228,7 +228,7 @@ def test_unknown_parent_rejected(admin_client, project, shot):
 
 
 def test_queued_job_accepted(admin_client, project, monkeypatch, settings):
-    # With a broker the job waits for a worker: the answer is the queued job.
+    # With a broker the job waits for a worker, so the response is the queued job.
     monkeypatch.setitem(run_import_job.app.conf, "task_always_eager", False)
     settings.KITSU_IMPORTS_IN_WORKERS = True
     response = post_rows(admin_client, "projects", [exported(project)])
