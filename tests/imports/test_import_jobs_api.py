@@ -5,6 +5,8 @@ import pytest
 from tests.factories import ImportJobFactory, ProjectFactory, ProjectPersonLinkFactory
 
 UNKNOWN_ID = "00000000-0000-0000-0000-000000000000"
+# Queries of the job list, the same for one job or many (the job rows come in one query).
+QUERY_COUNT = 5
 
 
 @pytest.fixture
@@ -76,3 +78,15 @@ def test_writes_not_allowed(admin_client, jobs):
 
 def test_anonymous_refused(api_client, jobs):
     assert api_client.get("/api/data/import-jobs").status_code == 401
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_import_jobs_query_count(make_client, django_assert_num_queries, count):
+    client = make_client("manager")
+    project = ProjectFactory()
+    ProjectPersonLinkFactory(project=project, person=client.person)
+    for _ in range(count):
+        ImportJobFactory(project=project)
+    with django_assert_num_queries(QUERY_COUNT):
+        response = client.get("/api/data/import-jobs")
+    assert len(response.json()) == count
