@@ -1,226 +1,43 @@
 """Runners of the CSV imports (assets, shots, edits, casting, estimations, persons), registered with `register_import`.
 
-Each runner reads the sheet, then writes each row in its own savepoint, so a bad
-row is reported with its file line and never leaves half a row behind. Lookups
-of entity types, task types, task statuses, persons, parents and existing
-entities are loaded once per job and cached, so the per-row cost is the writes
-of that row.
+Asset, shot and edit sheets are written in batches by `csv_entities`; the row
+readers here turn one row into the entity's key, columns, metadata and task
+cells, raising RowError on a bad cell before anything is written. The other
+sheets write each row in its own savepoint, so a bad row is reported with its
+file line and never leaves half a row behind.
 """
 
 import datetime
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Department, Organisation, Person, Studio
-from imports.services.csv_reader import MAIN_PACK, CsvReadError, read_csv
+from imports.services.csv_entities import (
+    ENTITY_TYPE_NAME_MAX_LENGTH,
+    FALSE_CELLS,
+    TRUE_CELLS,
+    entities_import,
+    metadata_from_row,
+    name_cell,
+    task_cells,
+)
+from imports.services.csv_reader import MAIN_PACK, CsvReadError, RowError, read_csv
 from imports.services.jobs import register_import
 from kitsu_project.api.serialization import serialize_row
-from productions.models import (
-    Comment,
-    Entity,
-    EntityLink,
-    EntityType,
-    MetadataDescriptor,
-    Task,
-    TaskStatus,
-    TaskTypeAssetTypeLink,
-)
+from productions.models import Entity, EntityLink, Task
 from productions.services.casting import links_recount, shot_casting_stats_refresh
-from productions.services.tasks import default_status_for
 
 logger = logging.getLogger("imports.csv")
 
-TRUE_CELLS = {"true", "yes", "y", "1", "on", "t"}
-FALSE_CELLS = {"false", "no", "n", "0", "off", "f"}
-
-
-class RowError(Exception):
-    """A bad cell: the row is skipped and reported with `column`."""
-
-    def __init__(self, message, *, column=None):
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
-class CsvImportContext:
-    """Lookups of one import job, each loaded once and reused for every row."""
-
-    def __init__(self, job, kind):
-        self.job = job
-        self.project = job.project
-        self.person = job.person
-        self.kind = kind
-        self.entity_types = {entity_type.name: entity_type for entity_type in EntityType.objects.all()}
-        self.task_types = list(self.project.task_types.filter(for_entity=kind).order_by("name"))
-        self.asset_type_task_types = {}
-        for asset_type_id, task_type_id in TaskTypeAssetTypeLink.objects.values_list("asset_type_id", "task_type_id"):
-            self.asset_type_task_types.setdefault(asset_type_id, set()).add(task_type_id)
-        self.statuses = {}
-        for status in TaskStatus.objects.filter(archived=False, for_concept=False):
-            self.statuses.setdefault(status.name.lower(), status)
-            self.statuses.setdefault(status.short_name.lower(), status)
-        self.default_status = default_status_for(kind)
-        self.descriptors = {
-            descriptor.name: descriptor
-            for descriptor in MetadataDescriptor.objects.filter(project=self.project, entity_type=kind)
-        }
-        self.persons = None
-        self.reload()
-
-    def reload(self):
-        """Load the project's entities and their tasks, {entity id: {task type id: task}}, from the database."""
-        self.entities = {}
-        for entity in Entity.objects.filter(project=self.project).select_related("entity_type"):
-            self.entities[(entity.entity_type.name, entity.parent_id, entity.name)] = entity
-        self.tasks = {}
-        for task in Task.objects.filter(project=self.project, task_type__in=self.task_types):
-            self.tasks.setdefault(task.entity_id, {})[task.task_type_id] = task
-
-    def entity_type(self, name):
-        """Return the entity type `name`, creating it (asset types are global) when it does not exist."""
-        if name not in self.entity_types:
-            self.entity_types[name] = EntityType.objects.create(name=name)
-        return self.entity_types[name]
-
-    def parent(self, type_name, name, parent=None):
-        """Return the episode or sequence `name` under `parent`, creating it when missing."""
-        key = (type_name, parent.pk if parent else None, name)
-        if key not in self.entities:
-            entity = Entity.objects.create(
-                name=name,
-                project=self.project,
-                entity_type=self.entity_type(type_name),
-                parent=parent,
-                created_by=self.person,
-            )
-            self.entities[key] = entity
-        return self.entities[key]
-
-    def status(self, value, column):
-        status = self.statuses.get(value.lower())
-        if status is None:
-            raise RowError(f"Task status not found for {value}.", column=column)
-        return status
-
-    def find_person(self, value, column):
-        if self.persons is None:
-            self.persons = {}
-            for person in Person.objects.all():
-                self.persons.setdefault(f"{person.first_name} {person.last_name}".strip().lower(), person)
-                if person.email:
-                    self.persons.setdefault(person.email.lower(), person)
-        person = self.persons.get(value.strip().lower())
-        if person is None:
-            raise RowError(f"Person not found for {value!r} (give a full name or an e-mail).", column=column)
-        return person
-
-
-def metadata_from_row(context, row):
-    """Return the `data` values of the row's columns named after the project's metadata descriptors."""
-    data = {}
-    for name, descriptor in context.descriptors.items():
-        if name not in row:
-            continue
-        value = row[name]
-        if descriptor.data_type == "boolean" and value != "":
-            lowered = value.lower()
-            if lowered not in TRUE_CELLS | FALSE_CELLS:
-                raise RowError(f"Invalid boolean {value!r}: use true or false.", column=name)
-            value = "true" if lowered in TRUE_CELLS else "false"
-        data[descriptor.field_name] = value
-    return data
-
-
-def task_types_for(context, entity):
-    """Return the task types whose tasks a new entity gets: an asset type may restrict them."""
-    if context.kind != "Asset":
-        return context.task_types
-    allowed = context.asset_type_task_types.get(entity.entity_type_id)
-    if not allowed:
-        return context.task_types
-    return [task_type for task_type in context.task_types if task_type.pk in allowed]
-
-
-def task_cells(context, row):
-    """Read and check the task status and assignation cells of a row, before anything is written."""
-    cells = []
-    for task_type in context.task_types:
-        status_value = row.get(task_type.name, "")
-        status = context.status(status_value, task_type.name) if status_value else None
-        column = f"{task_type.name} assignations"
-        names = [name for name in row.get(column, "").split(",") if name.strip()]
-        assignees = [context.find_person(name, column) for name in names]
-        comment = row.get(f"{task_type.name} comment", "")
-        cells.append((task_type, status, assignees, comment))
-    return cells
-
-
-def tasks_write(context, entity, is_new, cells):
-    """Create the entity's missing tasks, then apply the status and assignation cells of its row.
-
-    A new entity gets a task per task type; an existing one only for the task
-    types whose status or assignation cell is filled in.
-    """
-    allowed_ids = {task_type.pk for task_type in task_types_for(context, entity)}
-    if not is_new:
-        filled = {task_type.pk for task_type, status, assignees, _ in cells if status is not None or assignees}
-        allowed_ids &= filled
-    existing = {} if is_new else context.tasks.get(entity.pk, {})
-    new_tasks = [
-        Task(
-            name="main",
-            project=context.project,
-            entity=entity,
-            task_type=task_type,
-            task_status=context.default_status,
-            assigner=context.person,
-        )
-        for task_type in context.task_types
-        if task_type.pk in allowed_ids and task_type.pk not in existing
-    ]
-    if new_tasks:
-        Task.objects.bulk_create(new_tasks)
-    tasks = {**existing, **{task.task_type_id: task for task in new_tasks}}
-    context.tasks[entity.pk] = tasks
-    for task_type, status, assignees, comment in cells:
-        task = tasks.get(task_type.pk)
-        if task is None:
-            continue
-        if status is not None and status.pk != task.task_status_id:
-            Comment.objects.create(
-                object_id=task.pk, object_type="Task", text=comment, task_status=status, person=context.person
-            )
-            task.task_status = status
-            task.save(update_fields=["task_status", "updated_at"])
-        if assignees:
-            task.assignees.add(*assignees)
-
-
-def entity_save(context, *, key, fields, data, update):
-    """Create the entity of `key`, or update it when `update` is set, and return it with whether it is new."""
-    entity = context.entities.get(key)
-    if entity is None:
-        entity = Entity.objects.create(project=context.project, created_by=context.person, data=data, **fields)
-        context.entities[key] = entity
-        return entity, True
-    if update:
-        for name, value in fields.items():
-            setattr(entity, name, value)
-        entity.data = {**(entity.data or {}), **data}
-        entity.save()
-    return entity, False
+# The largest value of the `nb_frames` integer column.
+MAX_FRAME_COUNT = 2**31 - 1
 
 
 def asset_row(context, row):
-    name = row.get("Name", "")
-    if not name:
-        raise RowError("The asset name is missing.", column="Name")
-    type_name = row.get("Type", "")
-    if not type_name:
-        raise RowError("The asset type is missing: fill in the Type column.", column="Type")
+    name = name_cell(row, "Name", "asset name")
+    type_name = name_cell(row, "Type", "asset type", ENTITY_TYPE_NAME_MAX_LENGTH)
     cells = task_cells(context, row)
     data = metadata_from_row(context, row)
     entity_type = context.entity_type(type_name)
@@ -229,26 +46,33 @@ def asset_row(context, row):
         fields["description"] = row["Description"]
     episode_name = row.get("Episode", "")
     if context.project.production_type == "tvshow" and episode_name and episode_name != MAIN_PACK:
+        name_cell(row, "Episode", "episode name")
         fields["source"] = context.parent("Episode", episode_name)
     return (type_name, None, name), fields, data, cells
 
 
+def frame_count_cell(value):
+    """Return the whole number of frames in `value`, which the database's integer column must hold."""
+    try:
+        count = int(value)
+    except ValueError:
+        raise RowError(f"Invalid frame count {value!r}: expected a whole number.", column="Nb Frames") from None
+    if not 0 <= count <= MAX_FRAME_COUNT:
+        raise RowError(f"Invalid frame count {value}: expected 0 to {MAX_FRAME_COUNT}.", column="Nb Frames")
+    return count
+
+
 def shot_row(context, row):
-    name = row.get("Name", "")
-    if not name:
-        raise RowError("The shot name is missing.", column="Name")
-    sequence_name = row.get("Sequence", "")
-    if not sequence_name:
-        raise RowError("The sequence name is missing.", column="Sequence")
+    name = name_cell(row, "Name", "shot name")
+    sequence_name = name_cell(row, "Sequence", "sequence name")
     cells = task_cells(context, row)
     data = metadata_from_row(context, row)
 
     episode = None
     if context.project.production_type == "tvshow":
-        episode_name = row.get("Episode", "")
-        if not episode_name:
+        if not row.get("Episode"):
             raise RowError("The episode name is missing: a TV show's shots need one.", column="Episode")
-        episode = context.parent("Episode", episode_name)
+        episode = context.parent("Episode", name_cell(row, "Episode", "episode name"))
     sequence = context.parent("Sequence", sequence_name, episode)
 
     fields = {"name": name, "entity_type": context.entity_type("Shot"), "parent": sequence}
@@ -256,10 +80,7 @@ def shot_row(context, row):
         fields["description"] = row["Description"]
     nb_frames = row.get("Nb Frames") or row.get("Frames")
     if nb_frames:
-        try:
-            fields["nb_frames"] = int(nb_frames)
-        except ValueError:
-            raise RowError(f"Invalid frame count {nb_frames!r}: expected a whole number.", column="Nb Frames") from None
+        fields["nb_frames"] = frame_count_cell(nb_frames)
 
     # Frame data stays text, as Zou 0.20.73 stores it from CSV (Zou 1.x stores integers).
     for key, columns in (("frame_in", ("Frame In", "In")), ("frame_out", ("Frame Out", "Out")), ("fps", ("FPS",))):
@@ -267,49 +88,6 @@ def shot_row(context, row):
         if value:
             data[key] = value
     return ("Shot", sequence.pk, name), fields, data, cells
-
-
-def entities_import(job, content, report, *, kind, read_row, required):
-    """Import one entity per data row with `read_row`, each row in its own savepoint."""
-    try:
-        sheet = read_csv(content)
-        sheet.require(*required)
-    except CsvReadError as error:
-        report.error(line=error.line, message=error.message)
-        return
-    context = CsvImportContext(job, kind)
-    if context.default_status is None:
-        report.error(line=None, message="No default task status exists: create one first.")
-        return
-    for line, row in sheet.rows:
-        known_entities = set(context.entities)
-        known_types = set(context.entity_types)
-        try:
-            with transaction.atomic():
-                key, fields, data, cells = read_row(context, row)
-                entity, is_new = entity_save(context, key=key, fields=fields, data=data, update=job.update_existing)
-                # Without `update`, a row that matches an existing entity leaves it and its tasks unchanged.
-                if is_new or job.update_existing:
-                    tasks_write(context, entity, is_new, cells)
-        except (RowError, IntegrityError) as error:
-            # The savepoint was rolled back, so forget the rows it created. A RowError is raised
-            # before the row's entity and tasks are written, but an IntegrityError may come later.
-            context.entity_types = {key: value for key, value in context.entity_types.items() if key in known_types}
-            if isinstance(error, IntegrityError):
-                context.reload()
-            else:
-                context.entities = {key: value for key, value in context.entities.items() if key in known_entities}
-            column = getattr(error, "column", None)
-            message = getattr(error, "message", str(error))
-            logger.info("Import job %s: line %s skipped: %s", job.pk, line, message)
-            report.error(line=line, column=column, message=message)
-            continue
-        if is_new:
-            report.created += 1
-        elif job.update_existing:
-            report.updated += 1
-        report.rows.append(serialize_row(entity))
-    report.log.append(f"{len(sheet.rows)} row(s) read")
 
 
 @register_import("csv-assets")
@@ -526,16 +304,14 @@ def estimations_import(job, content, report):
 
 
 def edit_row(context, row):
-    name = row.get("Name", "")
-    if not name:
-        raise RowError("The edit name is missing.", column="Name")
+    name = name_cell(row, "Name", "edit name")
     cells = task_cells(context, row)
     data = metadata_from_row(context, row)
     episode = None
     episode_name = row.get("Episode", "")
     if context.project.production_type == "tvshow":
         if episode_name:
-            episode = context.parent("Episode", episode_name)
+            episode = context.parent("Episode", name_cell(row, "Episode", "episode name"))
     elif episode_name:
         raise RowError("The project is not a TV show: leave the Episode column empty.", column="Episode")
     fields = {"name": name, "entity_type": context.entity_type("Edit"), "parent": episode}

@@ -24,6 +24,15 @@ class CsvReadError(Exception):
         self.line = line
 
 
+class RowError(Exception):
+    """A bad cell in a data row: the row is skipped and reported with its `column`."""
+
+    def __init__(self, message, *, column=None):
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
 @dataclass
 class CsvSheet:
     """The header cells and the data rows of a sheet, each row as `(line, {header: cell})`."""

@@ -3,15 +3,20 @@
 An import kind registers a runner with `register_import`. The runner receives
 the job and the bytes that were sent, and reports through an `ImportReport`:
 rows created, updated and skipped, per-row errors with their line and column,
-and the serialized rows to return. In strict mode a runner raises
-`StrictImportFailed` at the first bad row, and everything it wrote is rolled back.
+and the serialized rows to return. A strict job runs in one transaction, which
+is rolled back when the runner reported any bad row. So does a job run inline in
+a request. A worker runs a job that is not strict with no transaction around the
+runner: each batch or row the runner writes in its own savepoint is committed at
+once, the progress it records is visible while the job runs, and a job that
+fails midway keeps the rows written before the failure.
 """
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from imports.models import ImportJob
@@ -103,22 +108,25 @@ def import_job_run(*, job_id):
         status=ImportJob.STATUS_RUNNING, started_at=timezone.now(), updated_at=timezone.now()
     )
     report = ImportReport()
+    in_one_transaction = job.strict or connection.in_atomic_block
     try:
         with open_file(job.source_key) as source:
             content = source.read()
-        with transaction.atomic():
+        with transaction.atomic() if in_one_transaction else nullcontext():
             RUNNERS[job.kind](job, content, report)
             if job.strict and report.errors:
                 raise StrictImportFailed(report.errors[0]["message"])
     except StrictImportFailed as error:
         report.log.append(f"strict import stopped, nothing was imported: {error}")
-        report.rows = []
-        report.created = report.updated = 0
+        report_rolled_back(report)
         import_job_finish(job, report, status=ImportJob.STATUS_FAILED)
         logger.warning("Strict import job %s failed: %s", job.pk, error)
         return job
     except Exception as error:  # noqa: BLE001 (the job row must record any failure)
         report.log.append(f"import failed: {error}")
+        if in_one_transaction:
+            report.log.append("nothing was imported: the job's transaction was rolled back")
+            report_rolled_back(report)
         import_job_finish(job, report, status=ImportJob.STATUS_FAILED)
         logger.exception("Import job %s failed", job.pk)
         return job
@@ -131,6 +139,12 @@ def import_job_run(*, job_id):
         report.skipped,
     )
     return job
+
+
+def report_rolled_back(report):
+    """Clear the rows and counts of a report whose writes were rolled back; its errors stay."""
+    report.rows = []
+    report.created = report.updated = 0
 
 
 def import_job_finish(job, report, *, status):

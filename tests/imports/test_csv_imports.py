@@ -394,28 +394,6 @@ def test_anonymous_refused(api_client, film):
 # ---- queries -------------------------------------------------------------------
 
 
-def shot_sheet(count):
-    lines = ["Sequence,Name,Nb Frames"] + [f"SQ{index % 3},SH{index:04d},24" for index in range(count)]
-    return "\n".join(lines).encode()
-
-
-def test_query_count_per_row_bounded(admin_client, todo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    counts = []
-    for count in (10, 50):
-        project = ProjectFactory(production_type="featurefilm")
-        link_task_types(project, "Shot", "Layout", "Animation")
-        with CaptureQueriesContext(connection) as queries:
-            response = post_csv(admin_client, project, "shots", "s.csv", shot_sheet(count))
-        assert response.status_code == 201
-        counts.append(len(queries))
-    per_row = (counts[1] - counts[0]) / 40
-    # Each new row costs its savepoint, the shot insert and one bulk insert of its tasks.
-    assert per_row <= 4, counts
-
-
 # ---- casting -------------------------------------------------------------------
 
 
@@ -712,23 +690,6 @@ def test_queued_job_returns_202(admin_client, film, monkeypatch, settings):
     assert not assets_of(film).exists()
     followed = admin_client.get(f"/api/data/import-jobs/{body['id']}")
     assert followed.json()["status"] == "queued"
-
-
-def test_reimport_query_count_per_row(admin_client, todo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    counts = []
-    for count in (10, 50):
-        project = ProjectFactory(production_type="featurefilm")
-        link_task_types(project, "Shot", "Layout", "Animation")
-        post_csv(admin_client, project, "shots", "s.csv", shot_sheet(count))
-        with CaptureQueriesContext(connection) as queries:
-            response = post_csv(admin_client, project, "shots", "s.csv", shot_sheet(count))
-        assert response.status_code == 201
-        counts.append(len(queries))
-    # A row matching an existing shot costs only its savepoint and release.
-    assert (counts[1] - counts[0]) / 40 <= 2, counts
 
 
 # ---- tasks of entities that already exist --------------------------------------------------

@@ -57,6 +57,34 @@ def test_crash_recorded_on_job(db, runner_kind):
     assert job.status == ImportJob.STATUS_FAILED
     assert "the runner crashed" in job.log
     assert not ProjectStatus.objects.filter(name="Alpha").exists()
+    assert job.created_count == 0
+    assert job.result == []
+
+
+def queued_job(kind, content, **fields):
+    """Record a job as a worker finds it, outside any transaction of the test."""
+    job = ImportJob.objects.create(kind=kind, **fields)
+    job.source_key = storage.file_key("imports", job.pk, "bin")
+    storage.save_file(job.source_key, content)
+    job.save()
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_crash_keeps_written_rows(runner_kind):
+    job = jobs.import_job_run(job_id=queued_job(runner_kind, b"Alpha\nboom\n").pk)
+    assert job.status == ImportJob.STATUS_FAILED
+    assert ProjectStatus.objects.filter(name="Alpha").exists()
+    assert job.created_count == 1
+    assert "nothing was imported" not in job.log
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_strict_crash_keeps_nothing(runner_kind):
+    job = jobs.import_job_run(job_id=queued_job(runner_kind, b"Alpha\nboom\n", strict=True).pk)
+    assert job.status == ImportJob.STATUS_FAILED
+    assert not ProjectStatus.objects.filter(name="Alpha").exists()
+    assert job.created_count == 0
 
 
 def test_source_deleted_after_run(db, runner_kind, django_capture_on_commit_callbacks):
