@@ -74,6 +74,21 @@ def sniff_delimiter(text):
     return best
 
 
+def named_assignations(headers):
+    """Rename each `Assignations` header after the task type column it follows: `Layout assignations`.
+
+    The asset, shot and edit exports write an `Assignations` column after each
+    task type's status column, so the names repeat and a row read as a dict
+    would keep only the last one.
+    """
+    named = []
+    for header in headers:
+        if header.lower() == "assignations" and named:
+            header = f"{named[-1]} assignations"
+        named.append(header)
+    return named
+
+
 def read_csv(content):
     """Parse the bytes of an uploaded CSV file into a CsvSheet; blank lines are skipped.
 
@@ -95,7 +110,7 @@ def read_csv(content):
                 continue
             cells = [cell.strip() for cell in cells]
             if headers is None:
-                headers = cells
+                headers = named_assignations(cells)
                 continue
             padded = cells + [""] * (len(headers) - len(cells))
             rows.append((start, dict(zip(headers, padded, strict=False))))

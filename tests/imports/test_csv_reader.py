@@ -88,3 +88,10 @@ def test_missing_column_named():
         sheet.require("Name", "Type")
     assert "'Name'" in caught.value.message
     assert caught.value.line == 1
+
+
+def test_assignations_named_after_task_type():
+    sheet = read_csv(b"Name,Layout,Assignations,Animation,Assignations\nSH1,wip,Ann Lee,todo,Bob Ray\n")
+    assert sheet.headers == ["Name", "Layout", "Layout assignations", "Animation", "Animation assignations"]
+    assert sheet.rows[0][1]["Layout assignations"] == "Ann Lee"
+    assert sheet.rows[0][1]["Animation assignations"] == "Bob Ray"
