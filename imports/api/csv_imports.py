@@ -26,7 +26,7 @@ from imports.services import csv_imports  # noqa: F401 (registers the CSV runner
 from imports.services.jobs import import_job_start
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.permissions import ADMIN
-from kitsu_project.api.viewsets import path_row, query_flag
+from kitsu_project.api.viewsets import checked_flag, path_row
 from playlists.uploads import client_name, uploaded_file
 from productions.api.projects import ProjectView
 from productions.models import Entity, TaskType
@@ -63,8 +63,8 @@ class ProjectCsvImportView(ProjectView):
             file_name=client_name(upload.name),
             person=request.user,
             project=project,
-            strict=query_flag(request, "strict"),
-            update_existing=query_flag(request, "update"),
+            strict=checked_flag(request.query_params, "strict", False),
+            update_existing=checked_flag(request.query_params, "update", False),
         )
         return job_response(job)
 
@@ -92,7 +92,7 @@ class EstimationsCsvImportView(ProjectView):
             project=project,
             episode=episode,
             task_type=task_type,
-            strict=query_flag(request, "strict"),
+            strict=checked_flag(request.query_params, "strict", False),
         )
         return job_response(job)
 
@@ -115,8 +115,8 @@ class PersonsCsvImportView(APIView):
             content=upload.read(),
             file_name=client_name(upload.name),
             person=request.user,
-            strict=query_flag(request, "strict"),
-            update_existing=query_flag(request, "update"),
+            strict=checked_flag(request.query_params, "strict", False),
+            update_existing=checked_flag(request.query_params, "update", False),
         )
         return job_response(job)
 

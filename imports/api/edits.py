@@ -7,6 +7,13 @@ default 0). Admins and the project's managers may import. The route returns
 `201 {"created_shots": [...], "updated_shots": [...], "errors": [...]}`, where
 `errors` lists the clips that were skipped. A file that is not a timeline, or one
 whose clips all fail, gets a 400.
+
+`strict=true`, sent as a query parameter or as a form field, imports nothing when
+any clip is skipped: the response is then a 400 with the first error's `message`,
+every error in `errors`, and the `job_id`.
+
+`manage.py import_edit` runs the same checks through `edit_import_options` and
+`edit_content_check`.
 """
 
 import logging
@@ -31,28 +38,17 @@ from imports.services.edits import (
 )
 from imports.services.jobs import import_job_start
 from kitsu_project.api.errors import error_body
-from kitsu_project.api.viewsets import path_row
+from kitsu_project.api.viewsets import checked_flag, path_row
 from playlists.uploads import check_extension, client_name, uploaded_file
 from productions.api.projects import check_manager_access, get_project
 from productions.models import Entity
 
 logger = logging.getLogger("imports.api")
 
-TRUE_VALUES = {"true", "1", "yes", "on"}
-FALSE_VALUES = {"false", "0", "no", "off"}
 TV_SHOW = "tvshow"
-
-
-def form_flag(data, key, default):
-    value = data.get(key)
-    if value in (None, ""):
-        return default
-    text = str(value).strip().lower()
-    if text in TRUE_VALUES:
-        return True
-    if text in FALSE_VALUES:
-        return False
-    raise ValidationError({key: [f"invalid value {value!r}: expected true or false."]})
+# The start of the episode errors, shared by the route and `manage.py import_edit`, which each add how to fix it.
+TV_SHOW_NEEDS_EPISODE = "this project is a TV show: import into one of its episodes"
+NOT_A_TV_SHOW = "this project is not a TV show"
 
 
 def form_int(data, key, default):
@@ -65,6 +61,40 @@ def form_int(data, key, default):
         raise ValidationError({key: [f"invalid value {value!r}: expected a whole number of frames."]}) from None
 
 
+def strict_flag(request):
+    """Return the `strict` option, sent as a query parameter or a form field, or raise a 400 when the two disagree."""
+    in_query = checked_flag(request.query_params, "strict", None)
+    in_form = checked_flag(request.data, "strict", None)
+    if in_query is not None and in_form is not None and in_query != in_form:
+        raise ValidationError(
+            {"strict": ["the query parameter and the form field disagree: send strict once, or the same value."]}
+        )
+    if in_query is not None:
+        return in_query
+    return bool(in_form)
+
+
+def edit_import_options(data, *, episode, extension):
+    """Return the job options of an edit import read from the form `data`, or raise ValidationError on a bad option."""
+    default_convention = EPISODE_CONVENTION if episode is not None else PROJECT_CONVENTION
+    naming_convention = str(data.get("naming_convention") or default_convention)
+    convention_pattern(naming_convention)
+    return {
+        "naming_convention": naming_convention,
+        "match_case": checked_flag(data, "match_case", True),
+        "frame_offset": form_int(data, "frame_offset", 0),
+        "extension": extension,
+    }
+
+
+def edit_content_check(content, *, extension, project):
+    """Parse the file before a job is recorded, so that a file which is not a timeline is a 400 on `file`."""
+    try:
+        edit_timeline_read(content=content, extension=extension, fps=project_fps(project))
+    except EditParseError as error:
+        raise ValidationError({"file": [str(error)]}) from None
+
+
 class EditImportView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -74,21 +104,10 @@ class EditImportView(APIView):
         episode = self.episode_for(project, episode_id)
         upload = uploaded_file(request)
         extension = check_extension(upload, EDIT_EXTENSIONS)
-        data = request.data
-        default_convention = EPISODE_CONVENTION if episode is not None else PROJECT_CONVENTION
-        naming_convention = str(data.get("naming_convention") or default_convention)
-        convention_pattern(naming_convention)
-        options = {
-            "naming_convention": naming_convention,
-            "match_case": form_flag(data, "match_case", True),
-            "frame_offset": form_int(data, "frame_offset", 0),
-            "extension": extension,
-        }
+        options = edit_import_options(request.data, episode=episode, extension=extension)
+        strict = strict_flag(request)
         content = upload.read()
-        try:
-            edit_timeline_read(content=content, extension=extension, fps=project_fps(project))
-        except EditParseError as error:
-            raise ValidationError({"file": [str(error)]}) from None
+        edit_content_check(content, extension=extension, project=project)
 
         job = import_job_start(
             kind="otio",
@@ -97,6 +116,7 @@ class EditImportView(APIView):
             person=request.user,
             project=project,
             episode=episode,
+            strict=strict,
             options=options,
         )
         return self.job_answer(job)
@@ -106,25 +126,25 @@ class EditImportView(APIView):
         """Return the episode of the route: required for TV shows and rejected for other projects."""
         if episode_id is None:
             if project.production_type == TV_SHOW:
-                raise ValidationError(
-                    {
-                        "episode_id": [
-                            "this project is a TV show: import into one of its episodes with "
-                            "/import/otio/projects/<project_id>/episodes/<episode_id>."
-                        ]
-                    }  # fmt: skip
-                )
+                route = "/import/otio/projects/<project_id>/episodes/<episode_id>"
+                raise ValidationError({"episode_id": [f"{TV_SHOW_NEEDS_EPISODE} with {route}."]})
             return None
         episodes = Entity.objects.filter(project=project, entity_type__name="Episode")
         episode = path_row(episodes, episode_id, "episode in this project")
         if project.production_type != TV_SHOW:
-            raise ValidationError({"episode_id": ["this project is not a TV show: use /import/otio/projects/<id>."]})
+            raise ValidationError({"episode_id": [f"{NOT_A_TV_SHOW}: use /import/otio/projects/<id>."]})
         return episode
 
     @staticmethod
     def job_answer(job):
         if is_pending(job):
             return pending_job_response(job)
+        if job.strict and job.errors:
+            # The job service rolled back every shot of a strict import with a skipped clip.
+            return Response(
+                error_body(job.errors[0]["message"], errors=job.errors, job_id=str(job.pk)),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         if job.status == ImportJob.STATUS_FAILED:
             logger.error("Edit import job %s failed: %s", job.pk, job.log.strip())
             return Response(

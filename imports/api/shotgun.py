@@ -2,8 +2,12 @@
 
 Only admins use these routes. An import returns 200 with the imported rows, as
 the reference does. The records it could not import are listed by
-`GET /import/shotgun/errors`. The reference lets any logged-in person call the
-remove and error routes; here they are for admins too, since they delete rows.
+`GET /import/shotgun/errors`. With `?strict=true` (a parameter the reference does
+not list), one bad record means that nothing is imported: the response is a 400
+with the first error's `message`, every error in `errors`, and the `job_id`, and
+no `DataImportError` row is kept (the job row keeps the errors). The reference
+lets any logged-in person call the remove and error routes; here they are for
+admins too, since they delete rows.
 """
 
 import json
@@ -17,12 +21,13 @@ from rest_framework.views import APIView
 
 from accounts.models import Person
 from imports.api.jobs import is_pending, pending_job_response
-from imports.models import DataImportError
+from imports.models import DataImportError, ImportJob
 from imports.services import shotgun as shotgun_services
 from imports.services.jobs import import_job_start
+from kitsu_project.api.errors import error_body
 from kitsu_project.api.permissions import IsAdmin
 from kitsu_project.api.serialization import serialize_row
-from kitsu_project.api.viewsets import path_row, request_body
+from kitsu_project.api.viewsets import checked_flag, path_row, request_body
 from playlists.models import PreviewFile
 from productions.models import Comment, Entity, Project, ProjectPersonLink, Task, TaskStatus, TaskType
 from productions.models.entity import TEMPORAL_ENTITY_TYPES as NOT_ASSETS
@@ -39,6 +44,7 @@ class ShotgunImportView(ShotgunView):
     kind = None
 
     def post(self, request):
+        strict = checked_flag(request.query_params, "strict", False)
         if not isinstance(request.data, list):
             raise ValidationError({"body": ["expected a JSON list of ShotGrid records."]})
         job = import_job_start(
@@ -46,9 +52,17 @@ class ShotgunImportView(ShotgunView):
             content=json.dumps(request.data).encode(),
             file_name=f"shotgun-{self.kind}.json",
             person=request.user,
+            strict=strict,
         )
         if is_pending(job):
             return pending_job_response(job)
+        if job.strict and job.errors:
+            # The job service rolled back the whole import, the DataImportError rows of the bad records included.
+            body = error_body(job.errors[0]["message"], errors=job.errors, job_id=str(job.pk))
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if job.strict and job.status == ImportJob.STATUS_FAILED:
+            body = error_body(f"The import failed: {job.log.strip()}", job_id=str(job.pk))
+            return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
         return Response(job.result or [], status=status.HTTP_200_OK)
 
 

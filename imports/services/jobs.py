@@ -118,7 +118,7 @@ def import_job_run(*, job_id):
                 raise StrictImportFailed(report.errors[0]["message"])
     except StrictImportFailed as error:
         report.log.append(f"strict import stopped, nothing was imported: {error}")
-        report_rolled_back(report)
+        report_rolled_back(job, report)
         import_job_finish(job, report, status=ImportJob.STATUS_FAILED)
         logger.warning("Strict import job %s failed: %s", job.pk, error)
         return job
@@ -126,7 +126,7 @@ def import_job_run(*, job_id):
         report.log.append(f"import failed: {error}")
         if in_one_transaction:
             report.log.append("nothing was imported: the job's transaction was rolled back")
-            report_rolled_back(report)
+            report_rolled_back(job, report)
         import_job_finish(job, report, status=ImportJob.STATUS_FAILED)
         logger.exception("Import job %s failed", job.pk)
         return job
@@ -141,10 +141,16 @@ def import_job_run(*, job_id):
     return job
 
 
-def report_rolled_back(report):
-    """Clear the rows and counts of a report whose writes were rolled back; its errors stay."""
+def report_rolled_back(job, report):
+    """Clear the rows and counts of a report whose writes were rolled back; its errors stay.
+
+    The job's options are read again from the database: a runner may have
+    stored there, in memory, links to rows that the rollback removed, such as
+    the ShotGrid links waiting for their targets.
+    """
     report.rows = []
     report.created = report.updated = 0
+    job.options = ImportJob.objects.values_list("options", flat=True).get(pk=job.pk)
 
 
 def import_job_finish(job, report, *, status):

@@ -23,6 +23,8 @@ from .permissions import ADMIN_ONLY, ALL_ROLES, ActionRolePermission
 logger = logging.getLogger("kitsu_project.api")
 
 TRUE_STRINGS = {"true", "1", "yes"}
+CHECKED_TRUE_STRINGS = {"true", "1", "yes", "on"}
+CHECKED_FALSE_STRINGS = {"false", "0", "no", "off"}
 
 
 class MalformedId(APIException):
@@ -85,6 +87,22 @@ def request_body(request):
 
 def query_flag(request, name):
     return request.query_params.get(name, "").lower() in TRUE_STRINGS
+
+
+def checked_flag(data, key, default):
+    """Return the boolean in `data[key]` (query parameters or form fields), or `default` when it is absent.
+
+    Unlike `query_flag`, a value that is neither true nor false is a 400 naming `key`.
+    """
+    value = data.get(key)
+    if value in (None, ""):
+        return default
+    text = str(value).strip().lower()
+    if text in CHECKED_TRUE_STRINGS:
+        return True
+    if text in CHECKED_FALSE_STRINGS:
+        return False
+    raise ValidationError({key: [f"invalid value {value!r}: expected true or false."]})
 
 
 class KitsuModelViewSet(viewsets.ModelViewSet):

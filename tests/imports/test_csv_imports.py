@@ -726,3 +726,11 @@ def test_update_filled_status_cell_adds_task(admin_client, film, wip):
     shading = Task.objects.get(entity=hero, task_type__name="Shading")
     assert shading.task_status == wip
     assert Task.objects.filter(entity=hero).count() == 2
+
+
+@pytest.mark.parametrize("flag", ["strict", "update"])
+def test_invalid_flag_rejected(admin_client, film, flag):
+    response = post_csv(admin_client, film, "assets", "assets.csv", b"Type,Name\nCharacter,Hero\n", f"?{flag}=maybe")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(f"{flag}:")
+    assert not ImportJob.objects.exists()

@@ -1,28 +1,15 @@
 """`manage.py import_csv KIND FILE --project NAME_OR_ID`: import a CSV sheet as `POST /api/import/csv/...` does."""
 
-import uuid
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Person
+from imports.management.commands._common import job_author, job_failure_check, job_summary_write, row_by_name_or_id
 from imports.services import csv_imports  # noqa: F401 (registers the CSV runners)
 from imports.services.jobs import import_job_start
 from productions.models import Entity, Project, TaskType
 
 KINDS = ("assets", "shots", "edits", "casting", "estimations", "persons")
-
-
-def row_by_name_or_id(queryset, value, label):
-    """Return the row whose id or name is `value`, or raise CommandError when none or several match."""
-    try:
-        rows = list(queryset.filter(pk=uuid.UUID(value)))
-    except ValueError:
-        rows = list(queryset.filter(name=value))
-    if len(rows) != 1:
-        found = "no" if not rows else "several"
-        raise CommandError(f"{found} {label} named or with the id {value!r}: give the exact name or the id.")
-    return rows[0]
 
 
 class Command(BaseCommand):
@@ -40,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--episode", help="estimations only: name or id of the episode to restrict to")
         parser.add_argument("--task-type", dest="task_type", help="estimations: name or id of the task type")
         parser.add_argument(
-            "--person", help="e-mail of the person recorded as author of comments and tasks (default: an admin)"
+            "--person",
+            help="e-mail of the person recorded as author of comments and tasks (default: the oldest active admin)",
         )
 
     def handle(self, *args, kind, file, project, update, strict, episode, task_type, person, **options):
@@ -60,25 +48,7 @@ class Command(BaseCommand):
             if episode:
                 episodes = Entity.objects.filter(project=job_fields["project"], entity_type__name="Episode")
                 job_fields["episode"] = row_by_name_or_id(episodes, episode, "episode")
-        job_fields["person"] = self.author(person)
+        job_fields["person"] = job_author(person)
         job = import_job_start(kind=f"csv-{kind}", content=content, file_name=file.name, **job_fields)
-        self.stdout.write(
-            f"job {job.pk} {job.status}: {job.created_count} created, {job.updated_count} updated, "
-            f"{job.skipped_count} skipped"
-        )
-        for error in job.errors or []:
-            column = f" ({error['column']})" if error.get("column") else ""
-            self.stdout.write(f"  line {error['line']}{column}: {error['message']}")
-        if job.status == job.STATUS_FAILED:
-            raise CommandError(f"import job {job.pk} failed: {job.log.strip()}")
-
-    def author(self, email):
-        if email:
-            person = Person.objects.filter(email__iexact=email).first()
-            if person is None:
-                raise CommandError(f"no person has the e-mail {email!r}.")
-            return person
-        person = Person.objects.filter(role="admin", active=True).order_by("created_at").first()
-        if person is None:
-            raise CommandError("no active admin exists: pass --person EMAIL.")
-        return person
+        job_summary_write(self.stdout, job, item="line")
+        job_failure_check(job)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from imports.management.commands._common import job_author, job_failure_check, job_summary_write
 from imports.services import shotgun as shotgun_services
 from imports.services.jobs import import_job_start
 
@@ -14,20 +15,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=shotgun_services.KINDS)
         parser.add_argument("file", type=Path)
+        parser.add_argument("--strict", action="store_true", help="import nothing when any record is bad")
+        parser.add_argument(
+            "--person",
+            help=(
+                "e-mail of the person recorded as the job's author, and as the author of notes and versions "
+                "whose ShotGrid user is not imported (default: the oldest active admin, or none when no admin exists)"
+            ),
+        )
 
-    def handle(self, *args, kind, file, **options):
+    def handle(self, *args, kind, file, strict, person, **options):
         try:
             content = file.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error}") from None
-        job = import_job_start(kind=shotgun_services.KIND_PREFIX + kind, content=content, file_name=file.name)
-        self.stdout.write(
-            f"job {job.pk} {job.status}: {job.created_count} created, {job.updated_count} updated, "
-            f"{job.skipped_count} skipped"
+        # A first migration may run before any admin exists: the job then has no author, as before --person.
+        author = job_author(person, required=False)
+        job = import_job_start(
+            kind=shotgun_services.KIND_PREFIX + kind,
+            content=content,
+            file_name=file.name,
+            person=author,
+            strict=strict,
         )
-        for error in job.errors or []:
-            self.stdout.write(f"  record {error['line']}: {error['message']}")
-        if job.log:
-            self.stdout.write(job.log.rstrip())
-        if job.status == job.STATUS_FAILED:
-            raise CommandError(f"import job {job.pk} failed: {job.log.strip()}")
+        job_summary_write(self.stdout, job, item="record")
+        job_failure_check(job)
