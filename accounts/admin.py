@@ -22,12 +22,15 @@ from accounts.models import (
     HardwareItem,
     HardwareItemDepartmentLink,
     LoginLog,
+    LoginThrottle,
     Organisation,
     Person,
     SalaryScale,
+    SamlAssertion,
     Software,
     SoftwareDepartmentLink,
     Studio,
+    WebAuthnChallenge,
 )
 from kitsu_project.api.permissions import ADMIN_ONLY
 
@@ -192,6 +195,7 @@ class OrganisationAdmin(KitsuModelAdmin):
     search_fields = ("name",)
     fieldsets = (
         (None, {"fields": ("name", "hours_by_day", "timesheets_locked", "format_duration_in_hours")}),
+        ("Security", {"fields": ("two_factor_authentication_required",)}),
         (
             "Display",
             {"fields": ("has_avatar", "use_original_file_name", "hd_by_default", "dark_theme_by_default")},
@@ -426,6 +430,38 @@ class LoginLogAdmin(ReadOnlyModelAdmin):
     search_fields = ("person__first_name", "person__last_name", "person__email", "ip_address")
     uuid_search_fields = ("pk", "person")
     search_help_text = "Search by person name, email or IP address, or paste a log or person id."
+    date_hierarchy = "created_at"
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(KitsuModelAdmin):
+    """Failed logins per client address; deleting a row lifts that address's lock at once."""
+
+    list_display = ("address", "failures", "last_failure_at", "created_at")
+    search_fields = ("address",)
+    search_help_text = "Search by IP address."
+    date_hierarchy = "last_failure_at"
+    fieldsets = ((None, {"fields": ("address", "failures", "last_failure_at")}), METADATA_FIELDSET)
+
+
+@admin.register(WebAuthnChallenge)
+class WebAuthnChallengeAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "person", "purpose", "expires_at")
+    list_select_related = ("person",)
+    list_filter = ("purpose",)
+    search_fields = ("person__first_name", "person__last_name", "person__email")
+    uuid_search_fields = ("pk", "person")
+    search_help_text = "Search by person name or email, or paste a challenge or person id."
+    date_hierarchy = "created_at"
+
+
+@admin.register(SamlAssertion)
+class SamlAssertionAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "assertion_id", "person", "expires_at")
+    list_select_related = ("person",)
+    search_fields = ("assertion_id", "person__first_name", "person__last_name", "person__email")
+    uuid_search_fields = ("pk", "person")
+    search_help_text = "Search by assertion id, person name or email, or paste a person id."
     date_hierarchy = "created_at"
 
 

@@ -681,3 +681,31 @@ class DataImportErrorFactory(DjangoModelFactory):
 
     source = "shotgun"
     event_data = factory.LazyFunction(lambda: {"type": "Shot", "id": 42})
+
+
+class LoginThrottleFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.LoginThrottle"
+
+    address = factory.Sequence(lambda n: f"10.0.{n // 250}.{n % 250 + 1}")
+    failures = 3
+    last_failure_at = factory.LazyFunction(timezone.now)
+
+
+class WebAuthnChallengeFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.WebAuthnChallenge"
+
+    person = factory.SubFactory(PersonFactory)
+    purpose = "registration"
+    state = factory.LazyFunction(lambda: {"challenge": "test"})
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=5))
+
+
+class SamlAssertionFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.SamlAssertion"
+
+    assertion_id = factory.Sequence(lambda n: f"_assertion{n}")
+    person = factory.SubFactory(PersonFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=5))

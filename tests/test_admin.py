@@ -18,12 +18,15 @@ from accounts.models import (
     HardwareItem,
     HardwareItemDepartmentLink,
     LoginLog,
+    LoginThrottle,
     Organisation,
     Person,
     SalaryScale,
+    SamlAssertion,
     Software,
     SoftwareDepartmentLink,
     Studio,
+    WebAuthnChallenge,
 )
 from imports.models import DataImportError, ImportJob
 from playlists.models import (
@@ -209,8 +212,22 @@ ROW_BUILDERS = {
     MediaJob: factories.MediaJobFactory,
     ImportJob: factories.ImportJobFactory,
     DataImportError: factories.DataImportErrorFactory,
+    LoginThrottle: factories.LoginThrottleFactory,
+    WebAuthnChallenge: factories.WebAuthnChallengeFactory,
+    SamlAssertion: factories.SamlAssertionFactory,
 }
-READ_ONLY_MODELS = {LoginLog, DesktopLoginLog, Notification, News, ApiEvent, MediaJob, ImportJob, DataImportError}
+READ_ONLY_MODELS = {
+    LoginLog,
+    DesktopLoginLog,
+    Notification,
+    News,
+    ApiEvent,
+    MediaJob,
+    ImportJob,
+    DataImportError,
+    WebAuthnChallenge,
+    SamlAssertion,
+}
 ALL_MODELS = list(ROW_BUILDERS)
 WRITABLE_MODELS = [model for model in ALL_MODELS if model not in READ_ONLY_MODELS]
 

@@ -10,6 +10,7 @@ from .organisation import (
     Studio,
 )
 from .person import Person, Role
+from .security import LoginThrottle, SamlAssertion, WebAuthnChallenge
 
 __all__ = [
     "Department",
@@ -17,11 +18,14 @@ __all__ = [
     "HardwareItem",
     "HardwareItemDepartmentLink",
     "LoginLog",
+    "LoginThrottle",
     "Organisation",
     "Person",
     "Role",
     "SalaryScale",
+    "SamlAssertion",
     "Software",
     "SoftwareDepartmentLink",
     "Studio",
+    "WebAuthnChallenge",
 ]

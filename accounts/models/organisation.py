@@ -111,6 +111,8 @@ class Organisation(KitsuModel):
     chat_webhook_mattermost = models.CharField(max_length=80, blank=True, default="")
     chat_token_discord = models.CharField(max_length=80, blank=True, default="")
     dark_theme_by_default = models.BooleanField(default=False)
+    # Not a column of the reference: persons without a second factor then log in only to set one up.
+    two_factor_authentication_required = models.BooleanField(default=False)
 
     class Meta:
         db_table = "organisation"
