@@ -6,22 +6,32 @@ import logging
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.api.viewsets import ORGANISATION_SECRET_KEYS
-from accounts.authentication import KitsuJWTAuthentication
+from accounts.authentication import REVOKED_MESSAGE, KitsuJWTAuthentication, token_payload
 from accounts.models import Organisation, Person
-from accounts.services.auth import REASON_INACTIVE, REASON_TOO_MANY_ATTEMPTS, LoginFailed, person_log_in
-from accounts.tokens import KitsuAccessToken, KitsuRefreshToken
+from accounts.services.auth import (
+    REASON_INACTIVE,
+    REASON_MISSING_CODE,
+    REASON_WRONG_CODE,
+    LoginFailed,
+    person_log_in,
+)
+from accounts.tokens import IDENTITY_BOT, REFRESH_JTI_CLAIM, SETUP_ONLY_CLAIM, KitsuRefreshToken, issue_tokens
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.permissions import is_admin
 from kitsu_project.api.serialization import serialize_row
 
 logger = logging.getLogger("accounts.auth")
+
+# The second-factor fields of a login; Gazu sends each of them, as null when unused.
+SECOND_FACTOR_KEYS = ("totp", "email_otp", "fido_authentication_response", "recovery_code")
 
 
 def is_ip_address(value):
@@ -107,9 +117,10 @@ class LoginView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         origin = "web" if request.META.get("HTTP_ORIGIN") else "script"
+        codes = {key: data.get(key) for key in SECOND_FACTOR_KEYS}
         try:
             result = person_log_in(
-                login=str(login), password=str(password), ip_address=client_ip(request), origin=origin
+                login=str(login), password=str(password), ip_address=client_ip(request), origin=origin, codes=codes
             )
         except LoginFailed as failure:
             return self.failure_response(request, failure)
@@ -121,15 +132,20 @@ class LoginView(APIView):
             "access_token": result.access_token,
             "refresh_token": result.refresh_token,
         }
+        if result.two_factor_setup_only:
+            # The tokens reach only the two-factor set-up routes until the person logs in again with a code.
+            body["two_factor_authentication_required"] = True
         response = Response(body)
         set_token_cookies(response, access=result.access_token, refresh=result.refresh_token)
         return response
 
     def failure_response(self, request, failure):
-        body = {"login": False, "error": True, "message": failure.message, "reason": failure.reason}
-        if failure.reason == REASON_TOO_MANY_ATTEMPTS:
-            # The Kitsu web UI's login client reads this key, spelt as the reference spells it.
-            body["too_many_failed_login_attemps"] = True
+        body = {"login": False, "error": True, "message": failure.message, "reason": failure.reason, **failure.extra}
+        # The Kitsu web UI reads these keys, spelt as the reference spells them.
+        if failure.reason == REASON_MISSING_CODE:
+            body["missing_OTP"] = True
+        elif failure.reason == REASON_WRONG_CODE:
+            body["wrong_OTP"] = True
         if failure.reason == REASON_INACTIVE:
             headers = {"WWW-Authenticate": KitsuJWTAuthentication().authenticate_header(request)}
             return Response(body, status=status.HTTP_401_UNAUTHORIZED, headers=headers)
@@ -151,17 +167,26 @@ class AuthenticatedView(APIView):
 
 
 class LogoutView(APIView):
+    """Revoke the access token of the request, the refresh token of its session and the refresh cookie's token."""
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: dict, 401: dict})
     def get(self, request):
+        if request.auth.get("identity_type") == IDENTITY_BOT:
+            raise PermissionDenied("A bot has no session to log out of: revoke its token by setting a new one.")
         request.auth.blacklist()
+        refresh_jtis = {request.auth.get(REFRESH_JTI_CLAIM)}
         raw_refresh = request.COOKIES.get(settings.KITSU_REFRESH_COOKIE)
         if raw_refresh:
             try:
-                KitsuRefreshToken(raw_refresh).blacklist()
+                refresh_jtis.add(KitsuRefreshToken(raw_refresh, verify=False)["jti"])
             except TokenError:
                 pass
+        refresh_tokens = OutstandingToken.objects.filter(user=request.user, jti__in=refresh_jtis - {None})
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in refresh_tokens], ignore_conflicts=True
+        )
         logger.info("Person %s logged out", request.user.pk)
         response = Response({"logout": True})
         response.delete_cookie(settings.KITSU_ACCESS_COOKIE, path="/")
@@ -170,7 +195,11 @@ class LogoutView(APIView):
 
 
 class RefreshTokenView(APIView):
-    """Trade a refresh token (Bearer header or refresh cookie) for a new access token."""
+    """Trade a refresh token (Bearer header or refresh cookie) for a new access token and a new refresh token.
+
+    The refresh token is rotated: the one sent is revoked, and the answer
+    carries its successor in `refresh_token` (and in the refresh cookie).
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -179,7 +208,7 @@ class RefreshTokenView(APIView):
         # With no authentication class, DRF would turn AuthenticationFailed into a 403.
         return KitsuJWTAuthentication().authenticate_header(request)
 
-    @extend_schema(responses={200: dict, 401: dict})
+    @extend_schema(responses={200: dict, 401: dict, 422: dict})
     def get(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         parts = header.split()
@@ -187,14 +216,16 @@ class RefreshTokenView(APIView):
         raw = raw or request.COOKIES.get(settings.KITSU_REFRESH_COOKIE)
         if not raw:
             raise AuthenticationFailed("A refresh token is required, as a Bearer header or a cookie.")
+        token_payload(raw, "refresh")
         try:
             refresh = KitsuRefreshToken(raw)
         except TokenError:
-            raise AuthenticationFailed("The refresh token is invalid, expired or revoked: log in again.") from None
+            raise AuthenticationFailed(REVOKED_MESSAGE) from None
         person = Person.objects.filter(pk=refresh.get("user_id")).first()
         if person is None or not person.is_active:
             raise AuthenticationFailed("This account is inactive or no longer exists.")
-        access = KitsuAccessToken.for_user(person)
-        response = Response({"access_token": str(access)})
-        set_token_cookies(response, access=str(access))
+        refresh.blacklist()
+        access, new_refresh = issue_tokens(person, setup_only=bool(refresh.get(SETUP_ONLY_CLAIM)))
+        response = Response({"access_token": str(access), "refresh_token": str(new_refresh)})
+        set_token_cookies(response, access=str(access), refresh=str(new_refresh))
         return response

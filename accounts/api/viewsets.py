@@ -4,6 +4,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Department, Organisation, Person, Studio
 from accounts.services import persons as person_services
+from accounts.tokens import bot_token_issue
 from kitsu_project.api.permissions import ADMIN, ALL_ROLES, MANAGER
 from kitsu_project.api.serialization import column_keys
 from kitsu_project.api.viewsets import KitsuModelViewSet
@@ -103,6 +104,25 @@ class PersonViewSet(KitsuModelViewSet):
         if user is not None and user.is_authenticated and not self.shows_full_rows(user):
             context["public_keys"] = PERSON_PUBLIC_KEYS
         return context
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        person = self.write_serializer.instance
+        if person.is_bot:
+            response.data["access_token"] = str(bot_token_issue(person))
+            logger.info("Bot %s created by %s with a new token", person.pk, request.user.pk)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        person = self.write_serializer.instance
+        # As in the reference, sending `expiration_date` (even unchanged) gives a bot a new token
+        # and revokes the old one. Only admins may do it.
+        data = request.data if isinstance(request.data, dict) else {}
+        if person.is_bot and "expiration_date" in data and request.user.role == ADMIN:
+            response.data["access_token"] = str(bot_token_issue(person))
+            logger.info("Bot %s got a new token from %s; the previous one is revoked", person.pk, request.user.pk)
+        return response
 
     def perform_update(self, serializer):
         if self.request.user.role != ADMIN:

@@ -1,32 +1,33 @@
-"""Log a person in: check the password, count failures, record the login, issue tokens."""
+"""Log a person in: check the password and the second factor, count failures, record the login, issue tokens."""
 
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from accounts.backends import find_person_by_login
-from accounts.models import LoginLog, Person
+from accounts.models import LoginLog, Organisation, Person
+from accounts.services import two_factor
+from accounts.services.throttle import check_not_locked, record_failure, record_success
 from accounts.tokens import issue_tokens
 
 logger = logging.getLogger("accounts.auth")
 
 
 class LoginFailed(Exception):
-    """A refused login; `reason` is one of the REASON_* values."""
+    """A refused login; `reason` is one of the REASON_* values and `extra` holds keys added to the answer."""
 
-    def __init__(self, reason, message):
+    def __init__(self, reason, message, **extra):
         super().__init__(message)
         self.reason = reason
         self.message = message
+        self.extra = extra
 
 
 REASON_WRONG_CREDENTIALS = "wrong_credentials"
 REASON_INACTIVE = "inactive"
-REASON_TOO_MANY_ATTEMPTS = "too_many_attempts"
+REASON_MISSING_CODE = "missing_code"
+REASON_WRONG_CODE = "wrong_code"
 
 
 @dataclass
@@ -34,51 +35,56 @@ class LoginResult:
     person: Person
     access_token: str
     refresh_token: str
+    two_factor_setup_only: bool = False
 
 
-def is_locked_out(person, now):
-    if person.login_failed_attemps < settings.KITSU_MAX_LOGIN_ATTEMPTS or person.last_login_failed is None:
-        return False
-    elapsed = (now - person.last_login_failed).total_seconds()
-    return elapsed < settings.KITSU_LOGIN_LOCK_SECONDS
+def person_log_in(*, login, password, ip_address=None, origin="script", codes=None):
+    """Return a LoginResult, or raise LoginFailed or LockedOut; never reveals whether the account exists.
 
-
-def record_failed_login(person, now):
-    Person.objects.filter(pk=person.pk).update(
-        login_failed_attemps=F("login_failed_attemps") + 1, last_login_failed=now
-    )
-
-
-def person_log_in(*, login, password, ip_address=None, origin="script"):
-    """Return a LoginResult, or raise LoginFailed; never reveals whether the account exists."""
-    now = timezone.now()
+    `codes` holds the second-factor fields of the request (`totp`, `email_otp`,
+    `fido_authentication_response`, `recovery_code`). A person with two-factor
+    authentication logs in only with a right code. A wrong password or code
+    counts as a failure for the account and the address.
+    """
+    check_not_locked(address=ip_address)
     person = find_person_by_login(login)
     if person is None:
         # Hash anyway, so the response takes as long as for a real account.
         Person().set_password(password or "")
-        logger.warning("Login rejected: no person matches the login sent from %s", ip_address)
+        record_failure(address=ip_address, reason="unknown login")
         raise LoginFailed(REASON_WRONG_CREDENTIALS, "Login failed: wrong email or password.")
 
-    if is_locked_out(person, now):
-        logger.warning("Login rejected for person %s: too many failed attempts", person.pk)
-        raise LoginFailed(
-            REASON_TOO_MANY_ATTEMPTS,
-            f"Too many failed login attempts: try again in {settings.KITSU_LOGIN_LOCK_SECONDS} seconds.",
-        )
-
+    check_not_locked(person=person, address=ip_address)
     if not person.has_usable_password() or not person.check_password(password or ""):
-        record_failed_login(person, now)
-        logger.warning("Login rejected for person %s: wrong password (from %s)", person.pk, ip_address)
+        record_failure(person=person, address=ip_address, reason="wrong password")
         raise LoginFailed(REASON_WRONG_CREDENTIALS, "Login failed: wrong email or password.")
 
     if not person.is_active:
         logger.warning("Login rejected for person %s: the account is inactive", person.pk)
         raise LoginFailed(REASON_INACTIVE, "Login failed: this account is inactive.")
 
+    if two_factor.has_two_factor(person):
+        verified = two_factor.verify_second_factor(person, codes or {})
+        if verified is None:
+            logger.info("Login of person %s waits for a second factor", person.pk)
+            raise LoginFailed(
+                REASON_MISSING_CODE,
+                "A second factor is required: send a code of one of the enabled methods.",
+                preferred_two_factor_authentication=person.preferred_two_factor_authentication,
+                two_factor_authentication_enabled=two_factor.enabled_methods(person),
+            )
+        if not verified:
+            record_failure(person=person, address=ip_address, reason="wrong second-factor code")
+            raise LoginFailed(REASON_WRONG_CODE, "Login failed: wrong or expired code.")
+        setup_only = False
+    else:
+        setup_only = Organisation.get_default().two_factor_authentication_required
+
     with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(login_failed_attemps=0)
-        person.login_failed_attemps = 0
+        record_success(person=person)
         LoginLog.objects.create(person=person, ip_address=ip_address, origin=origin)
-        access, refresh = issue_tokens(person)
+        access, refresh = issue_tokens(person, setup_only=setup_only)
     logger.info("Person %s logged in from %s (%s)", person.pk, ip_address, origin)
-    return LoginResult(person=person, access_token=str(access), refresh_token=str(refresh))
+    return LoginResult(
+        person=person, access_token=str(access), refresh_token=str(refresh), two_factor_setup_only=setup_only
+    )

@@ -92,6 +92,7 @@ def exception_handler(exc, context):
         if getattr(exc, "default_code", None) == "malformed_id":
             # The reference's malformed-id response carries "data": null, like its other input errors.
             response.data["data"] = None
+        response.data.update(getattr(exc, "body_extra", {}))
         if response.status_code == status.HTTP_401_UNAUTHORIZED:
             # Clients written against the reference read token errors from "msg".
             response.data["msg"] = response.data["message"]

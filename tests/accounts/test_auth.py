@@ -283,7 +283,8 @@ def test_lockout_rejects_right_password(api_client, person):
     for _ in range(3):
         log_in(api_client, person.email, "wrong password")
     response = log_in(api_client, person.email)
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
     assert response.json()["login"] is False
     assert response.json()["too_many_failed_login_attemps"] is True
     assert "access_token" not in response.json()
@@ -317,7 +318,8 @@ def test_login_lockout_length_setting(api_client, person):
     minutes_ago = timezone.now() - timedelta(seconds=120)
     Person.objects.filter(pk=person.pk).update(login_failed_attemps=3, last_login_failed=minutes_ago)
     response = log_in(api_client, person.email)
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert 479 <= int(response["Retry-After"]) <= 480
     assert response.json()["too_many_failed_login_attemps"] is True
 
 
@@ -497,14 +499,19 @@ def test_bearer_write_foreign_origin_allowed(admin_client):
     assert response.status_code == 201
 
 
-# Token errors: every one is a 401 JSON error
+# Token errors: 401 for a missing, expired or revoked token, 422 for one that cannot be read or has the wrong type
 
 
-def assert_token_rejected(response):
-    assert response.status_code == 401
+def assert_token_rejected(response, status_code=401):
+    assert response.status_code == status_code
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"] is True
     assert response.json()["message"]
+    assert response.json()["msg"] == response.json()["message"]
+
+
+def assert_token_unreadable(response):
+    assert_token_rejected(response, 422)
 
 
 def wrong_signature_token(person):
@@ -524,12 +531,12 @@ def test_missing_token(api_client):
 
 
 def test_garbage_token(api_client):
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer("not.a.token")))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL, **bearer("not.a.token")))
 
 
 def test_garbage_cookie(api_client):
     api_client.cookies[ACCESS_COOKIE] = "garbage"
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL))
 
 
 def test_bearer_without_token(api_client):
@@ -547,14 +554,14 @@ def test_other_scheme_rejected(api_client, person):
 
 
 def test_wrong_signature_token(api_client, person):
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(wrong_signature_token(person))))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL, **bearer(wrong_signature_token(person))))
 
 
 def test_unsigned_token(api_client, person):
     access, _ = issue_tokens(person)
     payload = jwt.decode(str(access), options={"verify_signature": False})
     unsigned = jwt.encode(payload, None, algorithm="none")
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(unsigned)))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL, **bearer(unsigned)))
 
 
 def test_expired_token(api_client, person):
@@ -563,13 +570,13 @@ def test_expired_token(api_client, person):
 
 def test_refresh_token_as_access(api_client, person):
     _, refresh = issue_tokens(person)
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL, **bearer(refresh)))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL, **bearer(refresh)))
 
 
 def test_refresh_cookie_as_access_cookie(api_client, person):
     _, refresh = issue_tokens(person)
     api_client.cookies[ACCESS_COOKIE] = str(refresh)
-    assert_token_rejected(api_client.get(AUTHENTICATED_URL))
+    assert_token_unreadable(api_client.get(AUTHENTICATED_URL))
 
 
 def test_deleted_person_token(api_client, person):
@@ -630,10 +637,10 @@ def test_logout_revokes_refresh_cookie(logged_in):
     assert_token_rejected(APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])))
 
 
-def test_logout_without_refresh_cookie_keeps_refresh(api_client, person):
+def test_logout_by_bearer_revokes_session_refresh(api_client, person):
     access, refresh = issue_tokens(person)
     api_client.get(LOGOUT_URL, **bearer(access))
-    assert APIClient().get(REFRESH_URL, **bearer(refresh)).status_code == 200
+    assert_token_rejected(APIClient().get(REFRESH_URL, **bearer(refresh)))
 
 
 def test_logout_ignores_garbage_refresh_cookie(api_client, person):
@@ -681,24 +688,25 @@ def test_refresh_cookie_access_works(logged_in, person):
     assert get_authenticated(new_access).status_code == 200
 
 
-def test_refresh_does_not_rotate(api_client, person):
+def test_refresh_rotates(api_client, person):
     _, refresh = issue_tokens(person)
-    api_client.get(REFRESH_URL, **bearer(refresh))
-    assert APIClient().get(REFRESH_URL, **bearer(refresh)).status_code == 200
+    rotated = api_client.get(REFRESH_URL, **bearer(refresh)).json()["refresh_token"]
+    assert_token_rejected(APIClient().get(REFRESH_URL, **bearer(refresh)))
+    assert APIClient().get(REFRESH_URL, **bearer(rotated)).status_code == 200
 
 
 def test_refresh_with_access_token(api_client, person):
     access, _ = issue_tokens(person)
-    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(access)))
+    assert_token_unreadable(api_client.get(REFRESH_URL, **bearer(access)))
 
 
 def test_refresh_with_garbage(api_client):
-    assert_token_rejected(api_client.get(REFRESH_URL, **bearer("garbage")))
+    assert_token_unreadable(api_client.get(REFRESH_URL, **bearer("garbage")))
 
 
 def test_refresh_with_garbage_cookie(api_client):
     api_client.cookies[REFRESH_COOKIE] = "garbage"
-    assert_token_rejected(api_client.get(REFRESH_URL))
+    assert_token_unreadable(api_client.get(REFRESH_URL))
 
 
 def test_refresh_without_token(api_client):
@@ -709,7 +717,7 @@ def test_refresh_wrong_signature(api_client, person):
     _, refresh = issue_tokens(person)
     payload = jwt.decode(str(refresh), options={"verify_signature": False})
     forged = jwt.encode(payload, "not-the-server-key-but-long-enough-for-hs256", algorithm="HS256")
-    assert_token_rejected(api_client.get(REFRESH_URL, **bearer(forged)))
+    assert_token_unreadable(api_client.get(REFRESH_URL, **bearer(forged)))
 
 
 def test_refresh_expired(api_client, person):
