@@ -11,8 +11,6 @@ import io
 import logging
 import uuid
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, Max, Min, OuterRef
 from django.http import HttpResponse
 from django.urls import re_path
@@ -24,16 +22,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department, Person, SalaryScale
+from accounts.services import passwords as password_services
 from accounts.services import persons as person_services
+from accounts.services import two_factor
 from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import format_datetime, serialize_queryset, serialize_row
 from kitsu_project.api.serializers import serializer_for
-from kitsu_project.api.viewsets import KitsuModelViewSet, path_row
+from kitsu_project.api.viewsets import KitsuModelViewSet, path_row, text_argument
+from kitsu_project.public_url import public_base_url
 from productions.models import Task, TaskPersonLink, TaskType
 from productions.services.projects import OPEN_STATUS
 
 from .auth import client_ip
+from .passwords import rejected, session_jtis
 
 logger = logging.getLogger("accounts.persons")
 
@@ -55,16 +57,6 @@ def check_not_bot(person):
         raise PermissionDenied("This person is a bot: bots have no password, two-factor method or invitation.")
 
 
-def text_argument(data, name, problem):
-    """Return a required text argument of the body, or raise a 400 that names it."""
-    value = data.get(name)
-    if value is None or value == "":
-        raise MissingArgument(name, problem)
-    if not isinstance(value, str):
-        raise ValidationError({name: ["expected a text value."]})
-    return value
-
-
 def full_person_row(person):
     return serialize_row(person, relations=True)
 
@@ -76,7 +68,8 @@ class PersonChangePasswordView(APIView):
     """POST a new password (`password`, `password_2`) for a person.
 
     Admins change anyone's password; a person changes their own by also sending
-    `old_password`. The person's other tokens are revoked.
+    `old_password`, as on /auth/change-password. Every token of the person is
+    revoked, except the caller's login session when the person is the caller.
     """
 
     permission_classes = [IsAuthenticated]
@@ -92,22 +85,27 @@ class PersonChangePasswordView(APIView):
         data = request.data
         password = text_argument(data, "password", "New password is missing.")
         password_2 = text_argument(data, "password_2", "New password confirmation is missing.")
-        if own:
-            old_password = text_argument(data, "old_password", "The current password is missing.")
-            if not person.check_password(old_password):
-                logger.warning("Password change rejected for person %s: wrong current password", person.pk)
-                raise ValidationError({"old_password": ["the current password is wrong."]})
+        ip_address = client_ip(request)
         try:
-            password_validation.validate_password(password, person)
-        except DjangoValidationError as error:
-            raise ValidationError({"password": error.messages}) from None
-        if password != password_2:
-            raise ValidationError({"password_2": ["Confirmation password doesn't match."]})
-
-        keep_jti = request.auth.get("jti") if own and request.auth is not None else None
-        person_services.person_password_change(
-            person=person, password=password, actor=user, keep_jti=keep_jti, ip_address=client_ip(request)
-        )
+            if own:
+                old_password = text_argument(data, "old_password", "Old password is missing.")
+                password_services.person_own_password_change(
+                    person=person,
+                    old_password=old_password,
+                    password=password,
+                    confirmation=password_2,
+                    keep_jtis=session_jtis(request),
+                    ip_address=ip_address,
+                )
+            else:
+                if password_services.is_protected(person):
+                    raise password_services.PasswordRejected(password_services.PROTECTED)
+                password_services.password_check(password=password, confirmation=password_2, person=person)
+                person_services.person_password_change(
+                    person=person, password=password, actor=user, ip_address=ip_address
+                )
+        except password_services.PasswordRejected as error:
+            return rejected(request, error)
         return Response({"success": True})
 
 
@@ -156,12 +154,11 @@ class PersonTwoFactorDisableView(APIView):
         person = load_person(person_id)
         check_not_bot(person)
         check_admin(request.user)
-        try:
-            person_services.person_two_factor_disable(person=person, actor=request.user, ip_address=client_ip(request))
-        except person_services.TwoFactorNotEnabled:
+        if not two_factor.has_two_factor(person):
             raise ValidationError(
                 {"two_factor_authentication": ["Two factor authentication not enabled for this user."]}
-            ) from None
+            )
+        two_factor.admin_disable(person=person, actor=request.user, ip_address=client_ip(request))
         return Response({"success": True})
 
 
@@ -198,7 +195,7 @@ class PersonInviteView(APIView):
         check_admin(request.user)
         if not person.email:
             raise ValidationError({"email": ["this person has no email address to send the invitation to."]})
-        person_services.person_invite(person=person, site_url=request.build_absolute_uri("/"))
+        person_services.person_invite(person=person, site_url=public_base_url(request))
         return Response({"success": True, "message": "Email sent"})
 
 

@@ -6,12 +6,15 @@ import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import EmailMultiAlternatives
 from django.db import router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.http import base36_to_int
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import Department, DesktopLoginLog, Organisation, Person, SalaryScale
@@ -19,100 +22,111 @@ from playlists.services.thumbnails import avatar_file_forget
 
 logger = logging.getLogger("accounts.persons")
 
+# The reference keeps invitation links valid for 7 days, and reset links for 2 hours (PASSWORD_RESET_TIMEOUT).
+INVITATION_TIMEOUT_SECONDS = 7 * 24 * 3600
 
-class TwoFactorNotEnabled(Exception):
-    """The person has no two-factor method to disable."""
 
-
-def person_mail_send(*, person, subject, body):
+def person_mail_send(*, person, subject, body=None, template=None, context=None):
     """Send one mail to `person` through Django's email backend once the transaction commits.
 
+    Give either a plain text `body`, or a `template` name: the mail then gets its
+    text from accounts/email/<template>.txt and an HTML alternative from
+    accounts/email/<template>.html, both rendered with `context`.
     A failing mail server does not undo the change that the mail reports, so the
     failure is logged and the request still succeeds.
     """
     if not person.email:
         return
+    html = None
+    if template is not None:
+        body = render_to_string(f"accounts/email/{template}.txt", context or {})
+        html = render_to_string(f"accounts/email/{template}.html", context or {})
 
     def send():
+        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        if html is not None:
+            message.attach_alternative(html, "text/html")
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+            message.send()
         except Exception:
-            logger.warning("Could not send the mail %r to person %s", subject, person.pk, exc_info=True)
+            # The subject may carry a code, so the log names only the template.
+            logger.warning("Could not send the %s mail to person %s", template or "plain", person.pk, exc_info=True)
 
     transaction.on_commit(send)
 
 
-def person_tokens_revoke(*, person, keep_jti=None):
-    """Blacklist every token issued to `person` that is not blacklisted yet, except `keep_jti`, and return the count."""
+def person_tokens_revoke(*, person, keep_jtis=()):
+    """Blacklist every token issued to `person` that is not blacklisted yet, except those of `keep_jtis`.
+
+    Return the number of tokens revoked.
+    """
     tokens = OutstandingToken.objects.filter(user=person, blacklistedtoken__isnull=True)
-    if keep_jti:
-        tokens = tokens.exclude(jti=keep_jti)
+    keep_jtis = [jti for jti in keep_jtis if jti]
+    if keep_jtis:
+        tokens = tokens.exclude(jti__in=keep_jtis)
     ids = list(tokens.values_list("pk", flat=True))
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token_id=pk) for pk in ids], ignore_conflicts=True)
     return len(ids)
 
 
 @transaction.atomic
-def person_password_change(*, person, password, actor, keep_jti=None, ip_address=None):
-    """Set a new password for `person`, revoke the person's other tokens and tell the person by mail."""
+def person_password_change(*, person, password, actor, keep_jtis=(), ip_address=None):
+    """Set a new password for `person`, revoke every token of the person except `keep_jtis`, and mail the person."""
     person.set_password(password)
     person.save(update_fields=["password", "updated_at"])
-    revoked = person_tokens_revoke(person=person, keep_jti=keep_jti)
+    revoked = person_tokens_revoke(person=person, keep_jtis=keep_jtis)
     logger.warning("Person %s changed the password of person %s (%d token(s) revoked)", actor.pk, person.pk, revoked)
 
     organisation = Organisation.get_default()
     person_mail_send(
         person=person,
         subject=f"{organisation.name} - Kitsu: password changed",
-        body=(
-            f"Hello {person.first_name},\n\n"
-            f"The password of your Kitsu account was changed on {timezone.now():%Y-%m-%d %H:%M} UTC"
-            f" from the address {ip_address or 'unknown'}.\n"
-            "If you did not ask for this change, contact your studio's administrators.\n\n"
-            f"The {organisation.name} team\n"
-        ),
+        template="password_changed",
+        context={
+            "person": person,
+            "organisation": organisation,
+            "changed_at": timezone.now(),
+            "ip_address": ip_address or "unknown",
+        },
     )
     return person
 
 
-@transaction.atomic
-def person_two_factor_disable(*, person, actor, ip_address=None):
-    """Turn off every two-factor method of `person`, or raise TwoFactorNotEnabled when none is on."""
-    if not (person.totp_enabled or person.email_otp_enabled or person.fido_enabled):
-        raise TwoFactorNotEnabled()
-    person.totp_enabled = False
-    person.totp_secret = None
-    person.email_otp_enabled = False
-    person.email_otp_secret = None
-    person.fido_enabled = False
-    person.fido_credentials = None
-    person.otp_recovery_codes = None
-    person.preferred_two_factor_authentication = None
-    person.save()
-    logger.warning("Person %s disabled the two-factor authentication of person %s", actor.pk, person.pk)
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens of invitation links: like password reset tokens, but valid for INVITATION_TIMEOUT_SECONDS.
 
-    organisation = Organisation.get_default()
-    person_mail_send(
-        person=person,
-        subject=f"{organisation.name} - Kitsu: two-factor authentication disabled",
-        body=(
-            f"Hello {person.first_name},\n\n"
-            f"The two-factor authentication of your Kitsu account was turned off on"
-            f" {timezone.now():%Y-%m-%d %H:%M} UTC from the address {ip_address or 'unknown'}.\n"
-            "If you did not expect this, contact your studio's administrators.\n\n"
-            f"The {organisation.name} team\n"
-        ),
-    )
-    return person
+    Django's check_token reads its age limit from PASSWORD_RESET_TIMEOUT (2 hours
+    here), so this class checks the age and the signature itself. A token still
+    dies once the password changes, because the signature covers the password hash.
+    """
+
+    key_salt = "accounts.services.persons.InvitationTokenGenerator"
+
+    def check_token(self, user, token):
+        if not (user and isinstance(token, str)):
+            return False
+        timestamp_text, separator, _ = token.partition("-")
+        if not separator:
+            return False
+        try:
+            timestamp = base36_to_int(timestamp_text)
+        except ValueError:
+            return False
+        if self._num_seconds(self._now()) - timestamp > INVITATION_TIMEOUT_SECONDS:
+            return False
+        return any(
+            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        )
+
+
+invitation_token_generator = InvitationTokenGenerator()
 
 
 def person_invite(*, person, site_url):
-    """Mail `person` a link to set a password.
-
-    The link contains a Django password-reset token, valid for PASSWORD_RESET_TIMEOUT and until the password changes.
-    """
+    """Mail `person` a link to set a password, valid for 7 days and until the password changes."""
     organisation = Organisation.get_default()
-    token = default_token_generator.make_token(person)
+    token = invitation_token_generator.make_token(person)
     link = f"{site_url.rstrip('/')}/reset-change-password?{urlencode({'email': person.email, 'token': token})}"
     person_mail_send(
         person=person,
@@ -122,7 +136,7 @@ def person_invite(*, person, site_url):
             f"{organisation.name} invites you to work with them on Kitsu.\n"
             f"Your login is {person.email}.\n"
             f"Choose your password with this link: {link}\n"
-            "The link stops working once the password is set, or after a few days.\n\n"
+            "The link stops working once the password is set, or after 7 days.\n\n"
             f"The {organisation.name} team\n"
         ),
     )

@@ -16,6 +16,8 @@ from django.db.models import Prefetch
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 
+from kitsu_project.api.errors import MissingArgument
+
 from .filters import KitsuFilterBackend
 from .pagination import KitsuPagination
 from .permissions import ADMIN_ONLY, ALL_ROLES, ActionRolePermission
@@ -73,6 +75,16 @@ def query_uuid(request, name):
         return uuid.UUID(raw)
     except ValueError:
         raise ValidationError({name: [f"invalid id {raw!r}: expected a UUID."]}) from None
+
+
+def text_argument(data, name, problem):
+    """Return the required text argument `name` of a request body, or raise a 400 naming it with `problem`."""
+    value = data.get(name) if isinstance(data, dict) else None
+    if value is None or value == "":
+        raise MissingArgument(name, problem)
+    if not isinstance(value, str):
+        raise ValidationError({name: ["expected a text value."]})
+    return value
 
 
 def request_body(request):
