@@ -3,7 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from accounts.api import auth
+from accounts.api import auth, passwords, saml, two_factor
 from imports import urls as import_urls
 from kitsu_project.api import info
 from kitsu_project.api.errors import error_body
@@ -33,6 +33,9 @@ api_patterns = [
     re_path(r"^auth/authenticated/?$", auth.AuthenticatedView.as_view(), name="auth-authenticated"),
     re_path(r"^auth/logout/?$", auth.LogoutView.as_view(), name="auth-logout"),
     re_path(r"^auth/refresh-token/?$", auth.RefreshTokenView.as_view(), name="auth-refresh-token"),
+    path("auth/", include(two_factor.urlpatterns)),
+    path("auth/", include(saml.urlpatterns)),
+    path("auth/", include(passwords.urlpatterns)),
     re_path(r"^openapi\.json$", SpectacularJSONAPIView.as_view(), name="openapi"),
     re_path(r"^apidocs/?$", DocsView.as_view(url_name="openapi"), name="apidocs"),
     path("data/", include(production_urls.data_urlpatterns)),

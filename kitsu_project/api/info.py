@@ -43,8 +43,8 @@ class ConfigView(PublicView):
                 "crisp_token": "",
                 "dark_theme_by_default": organisation.dark_theme_by_default,
                 "indexer_configured": False,
-                "saml_enabled": False,
-                "saml_idp_name": "",
+                "saml_enabled": settings.KITSU_SAML_ENABLED,
+                "saml_idp_name": settings.KITSU_SAML_IDP_NAME if settings.KITSU_SAML_ENABLED else "",
                 "default_locale": settings.KITSU_DEFAULT_LOCALE,
                 "default_timezone": settings.KITSU_DEFAULT_TIMEZONE,
             }

@@ -14,6 +14,7 @@ Variables:
     KITSU_ALLOWED_HOSTS comma-separated host names (default: all in DEBUG, else localhost)
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -118,7 +122,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 7}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -174,6 +178,9 @@ KITSU_FFPROBE = env_str("KITSU_FFPROBE", "ffprobe")
 KITSU_MEDIA_TIMEOUT_SECONDS = env_int("KITSU_MEDIA_TIMEOUT_SECONDS", 3600, minimum=1)
 
 ALLOWED_HOSTS = env_list("KITSU_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# The address studios open the web UI at (scheme and host, such as https://kitsu.example.com), used in
+# emailed links, as the SAML entity id and as the WebAuthn relying party. Empty: taken from each request.
+KITSU_PUBLIC_URL = env_str("KITSU_PUBLIC_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("KITSU_CSRF_TRUSTED_ORIGINS")
 
 # Studio-wide defaults returned by /api/config.
@@ -190,12 +197,26 @@ EMAIL_HOST_PASSWORD = env_str("KITSU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KITSU_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("KITSU_EMAIL_FROM", "kitsu@localhost")
 
+# Lifetime of a password reset link, in seconds. Invitation links have their own, longer lifetime.
+PASSWORD_RESET_TIMEOUT = env_int("KITSU_PASSWORD_RESET_SECONDS", 2 * 3600, minimum=60)
+# Emails of accounts whose password only the account itself may change (demo or shared accounts).
+KITSU_PROTECTED_ACCOUNTS = [email.lower() for email in env_list("KITSU_PROTECTED_ACCOUNTS")]
+# Whether anyone may create an artist account with POST /api/auth/register.
+KITSU_SELF_REGISTRATION = env_bool("KITSU_SELF_REGISTRATION", False)
+
 # Active persons (bots aside) the studio may have at once.
 KITSU_USER_LIMIT = env_int("KITSU_USER_LIMIT", 100, minimum=1)
 
-# Failed logins in a row after which a person must wait before trying again.
+# Failed logins and codes in a row after which a person must wait KITSU_LOGIN_LOCK_SECONDS.
 KITSU_MAX_LOGIN_ATTEMPTS = env_int("KITSU_MAX_LOGIN_ATTEMPTS", 5, minimum=1)
 KITSU_LOGIN_LOCK_SECONDS = env_int("KITSU_LOGIN_LOCK_SECONDS", 60, minimum=1)
+# Failed logins and codes from one client address within the window, after which that address must wait.
+KITSU_MAX_LOGIN_ATTEMPTS_PER_ADDRESS = env_int("KITSU_MAX_LOGIN_ATTEMPTS_PER_ADDRESS", 30, minimum=1)
+KITSU_LOGIN_ADDRESS_WINDOW_SECONDS = env_int("KITSU_LOGIN_ADDRESS_WINDOW_SECONDS", 900, minimum=1)
+# Failed codes are counted by accounts.services.throttle, so django-otp's own growing delay per device is off:
+# with it, a right code sent within the delay after a wrong one would fail too.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_EMAIL_THROTTLE_FACTOR = 0
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.KitsuJWTAuthentication"],
@@ -264,3 +285,65 @@ LOGGING = {
         "kitsu_project": {"level": LOG_LEVEL},
     },
 }
+
+# ---------------------------------------------------------------------------
+# SAML single sign-on (off by default)
+#
+# With KITSU_SAML_ENABLED, /api/auth/saml/login sends browsers to the identity
+# provider (IdP) and /api/auth/saml/sso receives its signed response. The IdP is
+# described by its metadata: a local file (KITSU_SAML_METADATA_FILE) or a URL
+# (KITSU_SAML_METADATA_URL) fetched when first needed and again every
+# KITSU_SAML_METADATA_REFRESH_SECONDS. Signature checks need the xmlsec1 program.
+# ---------------------------------------------------------------------------
+KITSU_SAML_ENABLED = env_bool("KITSU_SAML_ENABLED", False)
+# Name of the IdP shown on the login page of the Kitsu web UI (returned by /api/config).
+KITSU_SAML_IDP_NAME = env_str("KITSU_SAML_IDP_NAME", "")
+KITSU_SAML_METADATA_FILE = env_str("KITSU_SAML_METADATA_FILE", "")
+KITSU_SAML_METADATA_URL = env_str("KITSU_SAML_METADATA_URL", "")
+KITSU_SAML_METADATA_REFRESH_SECONDS = env_int("KITSU_SAML_METADATA_REFRESH_SECONDS", 3600, minimum=60)
+# Entity id of this server as a service provider. Unset: KITSU_PUBLIC_URL (or the request's
+# scheme and host) followed by /api/auth/saml/login, as Zou builds it.
+KITSU_SAML_ENTITY_ID = env_str("KITSU_SAML_ENTITY_ID", "")
+# Redirect target of the browser after a successful SAML login: the Kitsu web UI.
+KITSU_SAML_FRONTEND_URL = env_str("KITSU_SAML_FRONTEND_URL", "/")
+# Seconds of clock difference with the IdP tolerated on the validity window of an assertion.
+KITSU_SAML_CLOCK_SKEW_SECONDS = env_int("KITSU_SAML_CLOCK_SKEW_SECONDS", 60, minimum=0)
+# Optional key pair of this server (PEM files). With both set, authentication requests are signed.
+KITSU_SAML_KEY_FILE = env_str("KITSU_SAML_KEY_FILE", "")
+KITSU_SAML_CERT_FILE = env_str("KITSU_SAML_CERT_FILE", "")
+# The xmlsec1 program; unset: pysaml2 looks for it on the PATH.
+KITSU_SAML_XMLSEC_BINARY = env_str("KITSU_SAML_XMLSEC_BINARY")
+
+# SAML attribute name -> person field. Attribute names are the ones pysaml2 reports: the
+# Name the IdP sends, or its friendly name when pysaml2's attribute maps list the attribute's OID.
+KITSU_SAML_PERSON_FIELDS = ("email", "first_name", "last_name", "phone", "role", "departments", "active")
+KITSU_SAML_ATTRIBUTE_MAPPING = {field: field for field in KITSU_SAML_PERSON_FIELDS}
+_saml_mapping_text = env_str("KITSU_SAML_ATTRIBUTE_MAPPING")
+if _saml_mapping_text:
+    try:
+        KITSU_SAML_ATTRIBUTE_MAPPING = json.loads(_saml_mapping_text)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"KITSU_SAML_ATTRIBUTE_MAPPING is not valid JSON: {error}") from None
+    if not isinstance(KITSU_SAML_ATTRIBUTE_MAPPING, dict) or not all(
+        isinstance(name, str) and field in KITSU_SAML_PERSON_FIELDS
+        for name, field in KITSU_SAML_ATTRIBUTE_MAPPING.items()
+    ):
+        raise ImproperlyConfigured(
+            "KITSU_SAML_ATTRIBUTE_MAPPING is invalid: expected a JSON object of SAML attribute names to person"
+            f" fields, the fields being among {', '.join(KITSU_SAML_PERSON_FIELDS)}."
+        )
+
+if KITSU_SAML_ENABLED and not (KITSU_SAML_METADATA_FILE or KITSU_SAML_METADATA_URL):
+    raise ImproperlyConfigured(
+        "KITSU_SAML_ENABLED is true but the identity provider's metadata is missing:"
+        " set KITSU_SAML_METADATA_FILE or KITSU_SAML_METADATA_URL."
+    )
+if bool(KITSU_SAML_KEY_FILE) != bool(KITSU_SAML_CERT_FILE):
+    raise ImproperlyConfigured("KITSU_SAML_KEY_FILE and KITSU_SAML_CERT_FILE must be set together, or neither.")
+
+# djangosaml2 builds the pysaml2 configuration of each request with this function.
+SAML_CONFIG_LOADER = "accounts.services.saml.saml_config_loader"
+
+# pysaml2 logs parts of the messages it checks (name ids, attributes) in its errors. The
+# login route logs the reason of each rejection itself, so the library's own log stays quiet.
+LOGGING["loggers"]["saml2"] = {"level": "CRITICAL"}
