@@ -32,6 +32,7 @@ from accounts.models import (
     Studio,
     WebAuthnChallenge,
 )
+from accounts.services import two_factor
 from kitsu_project.api.permissions import ADMIN_ONLY
 
 logger = logging.getLogger("accounts.admin")
@@ -207,6 +208,11 @@ class OrganisationAdmin(KitsuModelAdmin):
     def has_add_permission(self, request):
         # The server keeps its settings in a single row.
         return super().has_add_permission(request) and not Organisation.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "two_factor_authentication_required" in form.changed_data and obj.two_factor_authentication_required:
+            two_factor.requirement_turned_on(actor=request.user)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -68,3 +68,10 @@ def bot_token_issue(bot):
     bot.jti = access["jti"]
     bot.save(update_fields=["jti", "updated_at"])
     return access
+
+
+def session_jtis(request):
+    """Return the ids of the caller's access token and of the refresh token of the same login session."""
+    if request.auth is None:
+        return ()
+    return (request.auth.get("jti"), request.auth.get(REFRESH_JTI_CLAIM))

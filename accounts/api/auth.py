@@ -11,11 +11,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.api.viewsets import ORGANISATION_SECRET_KEYS
 from accounts.authentication import REVOKED_MESSAGE, KitsuJWTAuthentication, token_payload
 from accounts.models import Organisation, Person
+from accounts.services import two_factor
 from accounts.services.auth import (
     REASON_INACTIVE,
     REASON_MISSING_CODE,
@@ -23,7 +23,8 @@ from accounts.services.auth import (
     LoginFailed,
     person_log_in,
 )
-from accounts.tokens import IDENTITY_BOT, REFRESH_JTI_CLAIM, SETUP_ONLY_CLAIM, KitsuRefreshToken, issue_tokens
+from accounts.services.persons import person_tokens_revoke
+from accounts.tokens import IDENTITY_BOT, SETUP_ONLY_CLAIM, KitsuRefreshToken, issue_tokens
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.permissions import is_admin
 from kitsu_project.api.serialization import serialize_row
@@ -167,7 +168,7 @@ class AuthenticatedView(APIView):
 
 
 class LogoutView(APIView):
-    """Revoke the access token of the request, the refresh token of its session and the refresh cookie's token."""
+    """Revoke every token of the caller: the sessions of all their devices end, refreshed ones included."""
 
     permission_classes = [IsAuthenticated]
 
@@ -175,19 +176,10 @@ class LogoutView(APIView):
     def get(self, request):
         if request.auth.get("identity_type") == IDENTITY_BOT:
             raise PermissionDenied("A bot has no session to log out of: revoke its token by setting a new one.")
+        # The access token of the request is blacklisted on its own too, in case it has no outstanding row.
         request.auth.blacklist()
-        refresh_jtis = {request.auth.get(REFRESH_JTI_CLAIM)}
-        raw_refresh = request.COOKIES.get(settings.KITSU_REFRESH_COOKIE)
-        if raw_refresh:
-            try:
-                refresh_jtis.add(KitsuRefreshToken(raw_refresh, verify=False)["jti"])
-            except TokenError:
-                pass
-        refresh_tokens = OutstandingToken.objects.filter(user=request.user, jti__in=refresh_jtis - {None})
-        BlacklistedToken.objects.bulk_create(
-            [BlacklistedToken(token=token) for token in refresh_tokens], ignore_conflicts=True
-        )
-        logger.info("Person %s logged out", request.user.pk)
+        revoked = person_tokens_revoke(person=request.user)
+        logger.info("Person %s logged out (%d token(s) revoked)", request.user.pk, revoked)
         response = Response({"logout": True})
         response.delete_cookie(settings.KITSU_ACCESS_COOKIE, path="/")
         response.delete_cookie(settings.KITSU_REFRESH_COOKIE, path="/")
@@ -225,7 +217,11 @@ class RefreshTokenView(APIView):
         if person is None or not person.is_active:
             raise AuthenticationFailed("This account is inactive or no longer exists.")
         refresh.blacklist()
-        access, new_refresh = issue_tokens(person, setup_only=bool(refresh.get(SETUP_ONLY_CLAIM)))
+        # A session that began before an admin required two-factor authentication is limited from now on.
+        setup_only = bool(refresh.get(SETUP_ONLY_CLAIM)) or (
+            Organisation.get_default().two_factor_authentication_required and not two_factor.has_two_factor(person)
+        )
+        access, new_refresh = issue_tokens(person, setup_only=setup_only)
         response = Response({"access_token": str(access), "refresh_token": str(new_refresh)})
         set_token_cookies(response, access=str(access), refresh=str(new_refresh))
         return response

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import passwords as password_services
-from accounts.tokens import REFRESH_JTI_CLAIM
+from accounts.tokens import session_jtis
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.viewsets import text_argument
 from kitsu_project.public_url import public_base_url
@@ -39,13 +39,6 @@ def rejected(request, error):
         error.message,
     )
     return Response(error_body(error.message), status=status.HTTP_400_BAD_REQUEST)
-
-
-def session_jtis(request):
-    """Return the ids of the caller's access token and of the refresh token of the same login session."""
-    if request.auth is None:
-        return ()
-    return (request.auth.get("jti"), request.auth.get(REFRESH_JTI_CLAIM))
 
 
 ChangePasswordRequest = inline_serializer(

@@ -25,6 +25,7 @@ from accounts.models import Department, Person, SalaryScale
 from accounts.services import passwords as password_services
 from accounts.services import persons as person_services
 from accounts.services import two_factor
+from accounts.tokens import session_jtis
 from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import format_datetime, serialize_queryset, serialize_row
@@ -35,7 +36,7 @@ from productions.models import Task, TaskPersonLink, TaskType
 from productions.services.projects import OPEN_STATUS
 
 from .auth import client_ip
-from .passwords import rejected, session_jtis
+from .passwords import rejected
 
 logger = logging.getLogger("accounts.persons")
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Department, Organisation, Person, Studio
+from accounts.services import two_factor
 from kitsu_project.api.serializers import KitsuModelSerializer, serializer_for
 
 DepartmentSerializer = serializer_for(Department)
@@ -27,7 +28,20 @@ class PersonSerializer(KitsuModelSerializer):
     class Meta:
         model = Person
         exclude = ("last_login", "departments")
-        read_only_fields = ("login_failed_attemps", "last_login_failed", "jti")
+        # The two-factor columns change only through the /auth routes, which ask for a code, and the admin's
+        # disable route: a PUT could otherwise turn a method off without a code, or on without a secret.
+        read_only_fields = (
+            "login_failed_attemps",
+            "last_login_failed",
+            "jti",
+            "totp_enabled",
+            "totp_secret",
+            "email_otp_enabled",
+            "email_otp_secret",
+            "fido_enabled",
+            "fido_credentials",
+            "otp_recovery_codes",
+        )
         # Gazu's new_bot sends an empty last name, which the reference accepts.
         extra_kwargs = {"last_name": {"allow_blank": True}}
 
@@ -85,6 +99,12 @@ class PersonSerializer(KitsuModelSerializer):
                 others = others.exclude(pk=self.instance.pk)
             if others.exists():
                 raise serializers.ValidationError(f"a person with the email {value} already exists.")
+        return value
+
+    def validate_preferred_two_factor_authentication(self, value):
+        enabled = [] if self.instance is None else two_factor.enabled_methods(self.instance)
+        if value and value not in enabled:
+            raise serializers.ValidationError(f"{value!r} is not one of the enabled methods: {enabled[1:] or 'none'}.")
         return value
 
     def validate_password(self, value):

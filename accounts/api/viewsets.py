@@ -4,7 +4,9 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Department, Organisation, Person, Studio
 from accounts.services import persons as person_services
-from accounts.tokens import bot_token_issue
+from accounts.services import two_factor
+from accounts.services.passwords import PROTECTED, is_protected
+from accounts.tokens import bot_token_issue, session_jtis
 from kitsu_project.api.permissions import ADMIN, ALL_ROLES, MANAGER
 from kitsu_project.api.serialization import column_keys
 from kitsu_project.api.viewsets import KitsuModelViewSet
@@ -125,12 +127,28 @@ class PersonViewSet(KitsuModelViewSet):
         return response
 
     def perform_update(self, serializer):
-        if self.request.user.role != ADMIN:
+        caller, person, data = self.request.user, serializer.instance, serializer.validated_data
+        if caller.role != ADMIN:
             # The reference drops these keys silently for non-admins editing their own row.
             for key in PERSON_ADMIN_ONLY_KEYS:
-                serializer.validated_data.pop(key.removesuffix("_id"), None)
+                data.pop(key.removesuffix("_id"), None)
             serializer.relation_ids.pop("departments", None)
+        if person.pk != caller.pk and is_protected(person) and ("password" in data or "email" in data):
+            raise ValidationError({"password" if "password" in data else "email": [PROTECTED]})
+        password_changed = bool(data.get("password"))
+        bot_deactivated = person.is_bot and person.active and data.get("active") is False
         super().perform_update(serializer)
+        if password_changed:
+            # As on the password routes, a new password ends every other session of the person.
+            keep = session_jtis(self.request) if person.pk == caller.pk else ()
+            revoked = person_services.person_tokens_revoke(person=person, keep_jtis=keep)
+            logger.warning(
+                "Person %s set the password of person %s (%d token(s) revoked)", caller.pk, person.pk, revoked
+            )
+        if bot_deactivated:
+            # A deactivated bot's token stays revoked: reactivating the bot does not bring it back.
+            Person.objects.filter(pk=person.pk).update(jti=None)
+            logger.info("Bot %s deactivated by %s: its token is revoked", person.pk, caller.pk)
 
     def delete_row(self, row, *, force):
         linked = [] if force else person_services.person_linked_data(row)
@@ -165,3 +183,9 @@ class OrganisationViewSet(KitsuModelViewSet):
 
     def get_hidden_fields(self, user):
         return frozenset() if user.role == ADMIN else ORGANISATION_SECRET_KEYS
+
+    def perform_update(self, serializer):
+        was_required = serializer.instance.two_factor_authentication_required
+        super().perform_update(serializer)
+        if serializer.instance.two_factor_authentication_required and not was_required:
+            two_factor.requirement_turned_on(actor=self.request.user)

@@ -60,7 +60,12 @@ def person_tokens_revoke(*, person, keep_jtis=()):
 
     Return the number of tokens revoked.
     """
-    tokens = OutstandingToken.objects.filter(user=person, blacklistedtoken__isnull=True)
+    return persons_tokens_revoke(persons=[person], keep_jtis=keep_jtis)
+
+
+def persons_tokens_revoke(*, persons, keep_jtis=()):
+    """Blacklist every token issued to `persons` (a list or a queryset) except `keep_jtis`, and return the count."""
+    tokens = OutstandingToken.objects.filter(user__in=persons, blacklistedtoken__isnull=True)
     keep_jtis = [jti for jti in keep_jtis if jti]
     if keep_jtis:
         tokens = tokens.exclude(jti__in=keep_jtis)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import APIException, Throttled
 
 from accounts.models import LoginThrottle, Person
 
@@ -35,7 +35,9 @@ class LockedOut(Throttled):
 
     def __init__(self, retry_after):
         seconds = max(1, math.ceil(retry_after))
-        super().__init__(wait=seconds, detail=f"Too many failed attempts: try again in {seconds} seconds.")
+        # APIException's constructor, not Throttled's, which would add its own "Expected available in" sentence.
+        APIException.__init__(self, detail=f"Too many failed attempts: try again in {seconds} seconds.")
+        self.wait = seconds
 
 
 def lock_remaining(failures, last_failure_at, limit, now):

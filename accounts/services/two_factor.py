@@ -37,7 +37,7 @@ from fido2.webauthn import (
 )
 
 from accounts.models import Organisation, Person, WebAuthnChallenge
-from accounts.services.persons import person_mail_send
+from accounts.services.persons import person_mail_send, persons_tokens_revoke
 
 logger = logging.getLogger("accounts.auth")
 
@@ -123,6 +123,19 @@ def method_disable(person, method):
     logger.info("Person %s turned off two-factor method %s", person.pk, method)
 
 
+def requirement_turned_on(*, actor):
+    """Revoke the tokens of every person without a second factor, now that the organisation requires one.
+
+    Their next login then gets tokens limited to the set-up routes. Bots keep their tokens.
+    """
+    persons = Person.objects.filter(is_bot=False, totp_enabled=False, email_otp_enabled=False, fido_enabled=False)
+    revoked = persons_tokens_revoke(persons=persons)
+    logger.warning(
+        "Person %s required two-factor authentication: %d token(s) of persons without it revoked", actor.pk, revoked
+    )
+    return revoked
+
+
 @transaction.atomic
 def admin_disable(*, person, actor, ip_address=None):
     """Turn off every method of `person` for an admin, log it and tell the person by mail."""
@@ -201,7 +214,9 @@ def verify_second_factor(person, data):
 
 
 def totp_issuer():
-    return f"Kitsu {Organisation.get_default().name}"
+    name = Organisation.get_default().name
+    # An organisation named after the product would read "Kitsu Kitsu" in authenticator apps.
+    return name if "kitsu" in name.lower() else f"Kitsu {name}"
 
 
 @transaction.atomic

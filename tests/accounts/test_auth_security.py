@@ -169,11 +169,27 @@ def test_logout_revokes_session_tokens(api_client, person):
     assert APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])).status_code == 401
 
 
-def test_logout_keeps_other_sessions(person):
+def test_logout_ends_every_session(person):
     first = log_in(APIClient(), person.email).json()
     second = log_in(APIClient(), person.email).json()
     APIClient().get(LOGOUT_URL, **bearer(first["access_token"]))
-    assert get_authenticated(second["access_token"]).status_code == 200
+    assert get_authenticated(second["access_token"]).status_code == 401
+    assert APIClient().get(REFRESH_URL, **bearer(second["refresh_token"])).status_code == 401
+
+
+def test_logout_ends_refreshed_session(person):
+    first = log_in(APIClient(), person.email).json()
+    rotated = APIClient().get(REFRESH_URL, **bearer(first["refresh_token"])).json()
+    APIClient().get(LOGOUT_URL, **bearer(first["access_token"]))
+    assert get_authenticated(rotated["access_token"]).status_code == 401
+    assert APIClient().get(REFRESH_URL, **bearer(rotated["refresh_token"])).status_code == 401
+
+
+def test_logout_keeps_other_persons(person):
+    other = PersonFactory()
+    other_access, _ = issue_tokens(other)
+    APIClient().get(LOGOUT_URL, **bearer(log_in(APIClient(), person.email).json()["access_token"]))
+    assert get_authenticated(str(other_access)).status_code == 200
 
 
 def test_refreshed_access_logout_revokes_new_refresh(person):
@@ -216,6 +232,34 @@ def test_required_two_factor_limits_token(person):
 def test_required_two_factor_survives_refresh(person):
     body = log_in(APIClient(), person.email).json()
     rotated = APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])).json()
+    assert APIClient().get("/api/data/projects", **bearer(rotated["access_token"])).status_code == 403
+
+
+def test_requiring_two_factor_revokes_tokens(admin_client, person):
+    access, _ = issue_tokens(person)
+    organisation = Organisation.get_default()
+    response = admin_client.put(
+        f"/api/data/organisations/{organisation.pk}", {"two_factor_authentication_required": True}, format="json"
+    )
+    assert response.status_code == 200
+    assert get_authenticated(str(access)).status_code == 401
+
+
+def test_requiring_two_factor_keeps_bots(admin_client):
+    bot = create_bot(admin_client).json()
+    organisation = Organisation.get_default()
+    admin_client.put(
+        f"/api/data/organisations/{organisation.pk}", {"two_factor_authentication_required": True}, format="json"
+    )
+    assert get_authenticated(bot["access_token"]).status_code == 200
+
+
+def test_refresh_limits_session_once_required(person):
+    _, refresh = issue_tokens(person)
+    organisation = Organisation.get_default()
+    organisation.two_factor_authentication_required = True
+    organisation.save()
+    rotated = APIClient().get(REFRESH_URL, **bearer(refresh)).json()
     assert APIClient().get("/api/data/projects", **bearer(rotated["access_token"])).status_code == 403
 
 
@@ -298,6 +342,14 @@ def test_bot_token_of_human_rejected(person):
     assert get_authenticated(str(bot_like)).status_code == 401
 
 
+def test_bot_reactivated_token_stays_revoked(admin_client):
+    created = create_bot(admin_client).json()
+    url = f"/api/data/persons/{created['id']}"
+    admin_client.put(url, {"active": False}, format="json")
+    admin_client.put(url, {"active": True}, format="json")
+    assert get_authenticated(created["access_token"]).status_code == 401
+
+
 def test_non_admin_cannot_create_bot(api_client, person):
     api_client.force_authenticate(person)
     assert create_bot(api_client).status_code == 403
@@ -308,3 +360,54 @@ def test_refresh_token_setting_lifetime(person):
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
     assert refresh["exp"] - refresh["iat"] == int(lifetime.total_seconds())
     assert isinstance(KitsuRefreshToken(str(refresh))["jti"], str)
+
+
+# ---- person columns that only the auth routes change ----------------------------------------------
+
+
+def test_put_cannot_turn_off_totp(person):
+    Person.objects.filter(pk=person.pk).update(totp_enabled=True, preferred_two_factor_authentication="totp")
+    client = APIClient()
+    client.force_authenticate(person)
+    response = client.put(f"/api/data/persons/{person.pk}", {"totp_enabled": False}, format="json")
+    assert response.status_code == 200
+    assert Person.objects.get(pk=person.pk).totp_enabled is True
+
+
+def test_admin_put_cannot_turn_on_totp(admin_client, person):
+    admin_client.put(f"/api/data/persons/{person.pk}", {"totp_enabled": True}, format="json")
+    assert Person.objects.get(pk=person.pk).totp_enabled is False
+    assert log_in(APIClient(), person.email).status_code == 200
+
+
+def test_preferred_method_must_be_enabled(admin_client, person):
+    response = admin_client.put(
+        f"/api/data/persons/{person.pk}", {"preferred_two_factor_authentication": "totp"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "preferred_two_factor_authentication" in response.json()["message"]
+
+
+def test_admin_put_password_revokes_tokens(admin_client, person):
+    access, _ = issue_tokens(person)
+    response = admin_client.put(f"/api/data/persons/{person.pk}", {"password": "New-Pass-2026x"}, format="json")
+    assert response.status_code == 200
+    assert get_authenticated(str(access)).status_code == 401
+    assert log_in(APIClient(), person.email, "New-Pass-2026x").status_code == 200
+
+
+@override_settings(KITSU_PROTECTED_ACCOUNTS=["jane.doe@example.com"])
+@pytest.mark.parametrize("field", ["password", "email"])
+def test_admin_put_protected_account_rejected(admin_client, person, field):
+    value = "New-Pass-2026x" if field == "password" else "other@example.com"
+    response = admin_client.put(f"/api/data/persons/{person.pk}", {field: value}, format="json")
+    assert response.status_code == 400
+    assert "protected accounts" in response.json()["message"]
+    assert log_in(APIClient(), person.email).status_code == 200
+
+
+@override_settings(KITSU_MAX_LOGIN_ATTEMPTS=1, KITSU_LOGIN_LOCK_SECONDS=60)
+def test_lockout_message_said_once(api_client, person):
+    log_in(api_client, person.email, "wrong password")
+    message = log_in(api_client, person.email).json()["message"]
+    assert message == "Too many failed attempts: try again in 60 seconds."

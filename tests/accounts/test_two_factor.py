@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fido2 import cbor
 from rest_framework.test import APIClient
 
-from accounts.models import Person, WebAuthnChallenge
+from accounts.models import Organisation, Person, WebAuthnChallenge
 from accounts.services import two_factor
 from accounts.tokens import bot_token_issue
 from tests.conftest import client_for
@@ -190,10 +190,18 @@ def test_totp_put(client, person):
     body = response.json()
     assert len(body["otp_secret"]) == 32
     assert base64.b32decode(body["otp_secret"]) == TOTPDevice.objects.get(user=person).bin_key
-    assert body["totp_provisionning_uri"].startswith("otpauth://totp/Kitsu%20")
-    assert "jane.doe@example.com?" in body["totp_provisionning_uri"]
+    assert body["totp_provisionning_uri"].startswith("otpauth://totp/Kitsu:jane.doe@example.com?")
+    assert "issuer=Kitsu&" in body["totp_provisionning_uri"]
     assert f"secret={body['otp_secret']}" in body["totp_provisionning_uri"]
     assert not reload(person).totp_enabled
+
+
+def test_totp_issuer_names_studio(client, person):
+    organisation = Organisation.get_default()
+    organisation.name = "Blue Fox Studio"
+    organisation.save()
+    uri = client.put(TOTP_URL).json()["totp_provisionning_uri"]
+    assert uri.startswith("otpauth://totp/Kitsu%20Blue%20Fox%20Studio:jane.doe@example.com?")
 
 
 def test_totp_put_already_enabled(client, person):
