@@ -22,6 +22,7 @@ from accounts.models import (
     HardwareItem,
     HardwareItemDepartmentLink,
     LoginLog,
+    LoginSession,
     LoginThrottle,
     Organisation,
     Person,
@@ -448,6 +449,18 @@ class LoginThrottleAdmin(KitsuModelAdmin):
     search_help_text = "Search by IP address."
     date_hierarchy = "last_failure_at"
     fieldsets = ((None, {"fields": ("address", "failures", "last_failure_at")}), METADATA_FIELDSET)
+
+
+@admin.register(LoginSession)
+class LoginSessionAdmin(ReadOnlyModelAdmin):
+    """The login sessions of persons: a revoked one ended with a logout or a password change."""
+
+    list_display = ("created_at", "person", "revoked_at")
+    list_select_related = ("person",)
+    search_fields = ("person__first_name", "person__last_name", "person__email")
+    uuid_search_fields = ("pk", "person")
+    search_help_text = "Search by person name or email, or paste a session or person id."
+    date_hierarchy = "created_at"
 
 
 @admin.register(WebAuthnChallenge)

@@ -709,3 +709,10 @@ class SamlAssertionFactory(DjangoModelFactory):
     assertion_id = factory.Sequence(lambda n: f"_assertion{n}")
     person = factory.SubFactory(PersonFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(minutes=5))
+
+
+class LoginSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.LoginSession"
+
+    person = factory.SubFactory(PersonFactory)

@@ -18,6 +18,7 @@ from accounts.models import (
     HardwareItem,
     HardwareItemDepartmentLink,
     LoginLog,
+    LoginSession,
     LoginThrottle,
     Organisation,
     Person,
@@ -213,6 +214,7 @@ ROW_BUILDERS = {
     ImportJob: factories.ImportJobFactory,
     DataImportError: factories.DataImportErrorFactory,
     LoginThrottle: factories.LoginThrottleFactory,
+    LoginSession: factories.LoginSessionFactory,
     WebAuthnChallenge: factories.WebAuthnChallengeFactory,
     SamlAssertion: factories.SamlAssertionFactory,
 }
@@ -227,6 +229,7 @@ READ_ONLY_MODELS = {
     DataImportError,
     WebAuthnChallenge,
     SamlAssertion,
+    LoginSession,
 }
 ALL_MODELS = list(ROW_BUILDERS)
 WRITABLE_MODELS = [model for model in ALL_MODELS if model not in READ_ONLY_MODELS]

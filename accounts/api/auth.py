@@ -4,6 +4,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
@@ -11,10 +12,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.api.viewsets import ORGANISATION_SECRET_KEYS
 from accounts.authentication import REVOKED_MESSAGE, KitsuJWTAuthentication, token_payload
-from accounts.models import Organisation, Person
+from accounts.models import LoginSession, Organisation, Person
 from accounts.services import two_factor
 from accounts.services.auth import (
     REASON_INACTIVE,
@@ -23,8 +25,14 @@ from accounts.services.auth import (
     LoginFailed,
     person_log_in,
 )
-from accounts.services.persons import person_tokens_revoke
-from accounts.tokens import IDENTITY_BOT, SETUP_ONLY_CLAIM, KitsuRefreshToken, issue_tokens
+from accounts.tokens import (
+    IDENTITY_BOT,
+    REFRESH_JTI_CLAIM,
+    SESSION_CLAIM,
+    SETUP_ONLY_CLAIM,
+    KitsuRefreshToken,
+    issue_tokens,
+)
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.permissions import is_admin
 from kitsu_project.api.serialization import serialize_row
@@ -168,7 +176,7 @@ class AuthenticatedView(APIView):
 
 
 class LogoutView(APIView):
-    """Revoke every token of the caller: the sessions of all their devices end, refreshed ones included."""
+    """End the caller's login session: its access and refresh tokens, refreshed ones included, stop working."""
 
     permission_classes = [IsAuthenticated]
 
@@ -176,10 +184,23 @@ class LogoutView(APIView):
     def get(self, request):
         if request.auth.get("identity_type") == IDENTITY_BOT:
             raise PermissionDenied("A bot has no session to log out of: revoke its token by setting a new one.")
-        # The access token of the request is blacklisted on its own too, in case it has no outstanding row.
         request.auth.blacklist()
-        revoked = person_tokens_revoke(person=request.user)
-        logger.info("Person %s logged out (%d token(s) revoked)", request.user.pk, revoked)
+        session_id = request.auth.get(SESSION_CLAIM)
+        if session_id:
+            LoginSession.objects.filter(pk=session_id, person=request.user).update(revoked_at=timezone.now())
+        # A token issued before sessions existed names its refresh token instead, as the refresh cookie does.
+        refresh_jtis = {request.auth.get(REFRESH_JTI_CLAIM)}
+        raw_refresh = request.COOKIES.get(settings.KITSU_REFRESH_COOKIE)
+        if raw_refresh:
+            try:
+                refresh_jtis.add(KitsuRefreshToken(raw_refresh, verify=False)["jti"])
+            except TokenError:
+                pass
+        refresh_tokens = OutstandingToken.objects.filter(user=request.user, jti__in=refresh_jtis - {None})
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in refresh_tokens], ignore_conflicts=True
+        )
+        logger.info("Person %s logged out of session %s", request.user.pk, session_id)
         response = Response({"logout": True})
         response.delete_cookie(settings.KITSU_ACCESS_COOKIE, path="/")
         response.delete_cookie(settings.KITSU_REFRESH_COOKIE, path="/")
@@ -221,7 +242,7 @@ class RefreshTokenView(APIView):
         setup_only = bool(refresh.get(SETUP_ONLY_CLAIM)) or (
             Organisation.get_default().two_factor_authentication_required and not two_factor.has_two_factor(person)
         )
-        access, new_refresh = issue_tokens(person, setup_only=setup_only)
+        access, new_refresh = issue_tokens(person, setup_only=setup_only, session_id=refresh.get(SESSION_CLAIM))
         response = Response({"access_token": str(access), "refresh_token": str(new_refresh)})
         set_token_cookies(response, access=str(access), refresh=str(new_refresh))
         return response

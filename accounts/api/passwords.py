@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import passwords as password_services
-from accounts.tokens import session_jtis
 from kitsu_project.api.errors import error_body
 from kitsu_project.api.viewsets import text_argument
 from kitsu_project.public_url import public_base_url
@@ -76,7 +75,7 @@ class ChangePasswordView(APIView):
                 old_password=old_password,
                 password=password,
                 confirmation=confirmation,
-                keep_jtis=session_jtis(request),
+                keep_token=request.auth,
                 ip_address=client_ip(request),
             )
         except password_services.PasswordRejected as error:

@@ -25,7 +25,6 @@ from accounts.models import Department, Person, SalaryScale
 from accounts.services import passwords as password_services
 from accounts.services import persons as person_services
 from accounts.services import two_factor
-from accounts.tokens import session_jtis
 from kitsu_project.api.errors import MissingArgument
 from kitsu_project.api.permissions import ADMIN, ADMIN_ONLY, MANAGER, STAFF_ROLES
 from kitsu_project.api.serialization import format_datetime, serialize_queryset, serialize_row
@@ -95,7 +94,7 @@ class PersonChangePasswordView(APIView):
                     old_password=old_password,
                     password=password,
                     confirmation=password_2,
-                    keep_jtis=session_jtis(request),
+                    keep_token=request.auth,
                     ip_address=ip_address,
                 )
             else:

@@ -6,7 +6,7 @@ from accounts.models import Department, Organisation, Person, Studio
 from accounts.services import persons as person_services
 from accounts.services import two_factor
 from accounts.services.passwords import PROTECTED, is_protected
-from accounts.tokens import bot_token_issue, session_jtis
+from accounts.tokens import bot_token_issue
 from kitsu_project.api.permissions import ADMIN, ALL_ROLES, MANAGER
 from kitsu_project.api.serialization import column_keys
 from kitsu_project.api.viewsets import KitsuModelViewSet
@@ -136,16 +136,20 @@ class PersonViewSet(KitsuModelViewSet):
         if person.pk != caller.pk and is_protected(person) and ("password" in data or "email" in data):
             raise ValidationError({"password" if "password" in data else "email": [PROTECTED]})
         password_changed = bool(data.get("password"))
-        bot_deactivated = person.is_bot and person.active and data.get("active") is False
+        deactivated = person.active and data.get("active") is False
         super().perform_update(serializer)
+        if deactivated and not person.is_bot:
+            # Reactivating the person later does not bring the old sessions back.
+            revoked = person_services.person_tokens_revoke(person=person)
+            logger.info("Person %s deactivated by %s (%d token(s) revoked)", person.pk, caller.pk, revoked)
         if password_changed:
             # As on the password routes, a new password ends every other session of the person.
-            keep = session_jtis(self.request) if person.pk == caller.pk else ()
-            revoked = person_services.person_tokens_revoke(person=person, keep_jtis=keep)
+            keep = self.request.auth if person.pk == caller.pk else None
+            revoked = person_services.person_tokens_revoke(person=person, keep_token=keep)
             logger.warning(
                 "Person %s set the password of person %s (%d token(s) revoked)", caller.pk, person.pk, revoked
             )
-        if bot_deactivated:
+        if deactivated and person.is_bot:
             # A deactivated bot's token stays revoked: reactivating the bot does not bring it back.
             Person.objects.filter(pk=person.pk).update(jti=None)
             logger.info("Bot %s deactivated by %s: its token is revoked", person.pk, caller.pk)

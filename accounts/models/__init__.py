@@ -10,7 +10,7 @@ from .organisation import (
     Studio,
 )
 from .person import Person, Role
-from .security import LoginThrottle, SamlAssertion, WebAuthnChallenge
+from .security import LoginSession, LoginThrottle, SamlAssertion, WebAuthnChallenge
 
 __all__ = [
     "Department",
@@ -18,6 +18,7 @@ __all__ = [
     "HardwareItem",
     "HardwareItemDepartmentLink",
     "LoginLog",
+    "LoginSession",
     "LoginThrottle",
     "Organisation",
     "Person",

@@ -48,3 +48,17 @@ class SamlAssertion(KitsuModel):
 
     def __str__(self):
         return self.assertion_id
+
+
+class LoginSession(KitsuModel):
+    """One login of a person: every token pair it gets, through refreshes too, carries this row's id.
+
+    Logging out revokes the session, which ends all its tokens at once.
+    """
+
+    person = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="login_sessions")
+    revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "login_session"
+        ordering = ["-created_at"]

@@ -66,7 +66,7 @@ def reset_link(*, site_url, email, token):
     return f"{site_url.rstrip('/')}/reset-change-password?{query}"
 
 
-def person_own_password_change(*, person, old_password, password, confirmation, keep_jtis=(), ip_address=None):
+def person_own_password_change(*, person, old_password, password, confirmation, keep_token=None, ip_address=None):
     """Change the password of `person` after checking the old one, or raise PasswordRejected or LockedOut.
 
     A wrong old password counts as a failed login for the account and the address.
@@ -77,7 +77,7 @@ def person_own_password_change(*, person, old_password, password, confirmation, 
         raise PasswordRejected(WRONG_OLD_PASSWORD)
     password_check(password=password, confirmation=confirmation, person=person)
     return person_password_change(
-        person=person, password=password, actor=person, keep_jtis=keep_jtis, ip_address=ip_address
+        person=person, password=password, actor=person, keep_token=keep_token, ip_address=ip_address
     )
 
 

@@ -17,7 +17,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts.models import Department, DesktopLoginLog, Organisation, Person, SalaryScale
+from accounts.models import Department, DesktopLoginLog, LoginSession, Organisation, Person, SalaryScale
+from accounts.tokens import SESSION_CLAIM, session_token_ids
 from playlists.services.thumbnails import avatar_file_forget
 
 logger = logging.getLogger("accounts.persons")
@@ -55,18 +56,24 @@ def person_mail_send(*, person, subject, body=None, template=None, context=None)
     transaction.on_commit(send)
 
 
-def person_tokens_revoke(*, person, keep_jtis=()):
-    """Blacklist every token issued to `person` that is not blacklisted yet, except those of `keep_jtis`.
+def person_tokens_revoke(*, person, keep_token=None):
+    """Revoke every session and token of `person`, except the session of `keep_token`; return the tokens revoked."""
+    return persons_tokens_revoke(persons=[person], keep_token=keep_token)
 
-    Return the number of tokens revoked.
+
+def persons_tokens_revoke(*, persons, keep_token=None):
+    """Revoke the sessions and tokens of `persons` (a list or a queryset), except the session of `keep_token`.
+
+    `keep_token` is the validated access token of the request that asks for the
+    change, so the caller stays logged in. Return the number of tokens revoked.
     """
-    return persons_tokens_revoke(persons=[person], keep_jtis=keep_jtis)
-
-
-def persons_tokens_revoke(*, persons, keep_jtis=()):
-    """Blacklist every token issued to `persons` (a list or a queryset) except `keep_jtis`, and return the count."""
+    keep_jtis = [jti for jti in session_token_ids(keep_token) if jti]
+    sessions = LoginSession.objects.filter(person__in=persons, revoked_at__isnull=True)
+    keep_session = keep_token.get(SESSION_CLAIM) if keep_token is not None else None
+    if keep_session:
+        sessions = sessions.exclude(pk=keep_session)
+    sessions.update(revoked_at=timezone.now())
     tokens = OutstandingToken.objects.filter(user__in=persons, blacklistedtoken__isnull=True)
-    keep_jtis = [jti for jti in keep_jtis if jti]
     if keep_jtis:
         tokens = tokens.exclude(jti__in=keep_jtis)
     ids = list(tokens.values_list("pk", flat=True))
@@ -75,11 +82,11 @@ def persons_tokens_revoke(*, persons, keep_jtis=()):
 
 
 @transaction.atomic
-def person_password_change(*, person, password, actor, keep_jtis=(), ip_address=None):
-    """Set a new password for `person`, revoke every token of the person except `keep_jtis`, and mail the person."""
+def person_password_change(*, person, password, actor, keep_token=None, ip_address=None):
+    """Set a new password for `person`, revoke the person's other sessions (see `persons_tokens_revoke`), mail them."""
     person.set_password(password)
     person.save(update_fields=["password", "updated_at"])
-    revoked = person_tokens_revoke(person=person, keep_jtis=keep_jtis)
+    revoked = person_tokens_revoke(person=person, keep_token=keep_token)
     logger.warning("Person %s changed the password of person %s (%d token(s) revoked)", actor.pk, person.pk, revoked)
 
     organisation = Organisation.get_default()

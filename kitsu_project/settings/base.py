@@ -33,7 +33,8 @@ KITSU_BIND = env_str("KITSU_BIND", "127.0.0.1:8000")
 parse_bind(KITSU_BIND)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a login that asks staff for their second factor.
+    "kitsu_project.admin_apps.KitsuAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the admin sessions that a second factor verified (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -616,11 +616,11 @@ def test_logout_twice_rejected(api_client, person):
     assert_token_rejected(APIClient().get(LOGOUT_URL, **bearer(access)))
 
 
-def test_logout_ends_other_sessions(api_client, person):
+def test_logout_keeps_other_session(api_client, person):
     first, _ = issue_tokens(person)
     second, _ = issue_tokens(person)
     api_client.get(LOGOUT_URL, **bearer(first))
-    assert_token_rejected(get_authenticated(second))
+    assert get_authenticated(second).status_code == 200
 
 
 def test_logout_by_cookie_revokes_tokens(logged_in):

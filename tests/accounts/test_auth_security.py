@@ -169,12 +169,31 @@ def test_logout_revokes_session_tokens(api_client, person):
     assert APIClient().get(REFRESH_URL, **bearer(body["refresh_token"])).status_code == 401
 
 
-def test_logout_ends_every_session(person):
+def test_logout_keeps_other_sessions(person):
     first = log_in(APIClient(), person.email).json()
     second = log_in(APIClient(), person.email).json()
     APIClient().get(LOGOUT_URL, **bearer(first["access_token"]))
-    assert get_authenticated(second["access_token"]).status_code == 401
-    assert APIClient().get(REFRESH_URL, **bearer(second["refresh_token"])).status_code == 401
+    assert get_authenticated(second["access_token"]).status_code == 200
+    assert APIClient().get(REFRESH_URL, **bearer(second["refresh_token"])).status_code == 200
+
+
+def test_logout_ends_session_of_older_access(person):
+    first = log_in(APIClient(), person.email).json()
+    rotated = APIClient().get(REFRESH_URL, **bearer(first["refresh_token"])).json()
+    APIClient().get(LOGOUT_URL, **bearer(rotated["access_token"]))
+    assert get_authenticated(first["access_token"]).status_code == 401
+
+
+def test_password_change_keeps_caller_session(person):
+    first = log_in(APIClient(), person.email).json()
+    other = log_in(APIClient(), person.email).json()
+    body = {"old_password": PASSWORD, "password": "Brand-New-Pass-26", "password_2": "Brand-New-Pass-26"}
+    response = APIClient().post("/api/auth/change-password", body, format="json", **bearer(first["access_token"]))
+    assert response.status_code == 200
+    assert get_authenticated(first["access_token"]).status_code == 200
+    assert APIClient().get(REFRESH_URL, **bearer(first["refresh_token"])).status_code == 200
+    assert get_authenticated(other["access_token"]).status_code == 401
+    assert APIClient().get(REFRESH_URL, **bearer(other["refresh_token"])).status_code == 401
 
 
 def test_logout_ends_refreshed_session(person):
@@ -411,3 +430,13 @@ def test_lockout_message_said_once(api_client, person):
     log_in(api_client, person.email, "wrong password")
     message = log_in(api_client, person.email).json()["message"]
     assert message == "Too many failed attempts: try again in 60 seconds."
+
+
+def test_reactivated_person_old_token_refused(admin_client, person):
+    access, refresh = issue_tokens(person)
+    url = f"/api/data/persons/{person.pk}"
+    admin_client.put(url, {"active": False}, format="json")
+    admin_client.put(url, {"active": True}, format="json")
+    assert get_authenticated(str(access)).status_code == 401
+    assert APIClient().get(REFRESH_URL, **bearer(refresh)).status_code == 401
+    assert log_in(APIClient(), person.email).status_code == 200
