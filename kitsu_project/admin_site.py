@@ -1,4 +1,4 @@
-"""The Django admin site, which asks for a second factor from the staff who have one or must have one."""
+"""The Django admin site, which requires a second factor from the staff who have one or must have one."""
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -17,10 +17,10 @@ def second_factor_needed(person):
 
 
 class KitsuAdminAuthenticationForm(OTPAdminAuthenticationForm):
-    """The admin login form, with django-otp's code field; the code is checked only when `second_factor_needed`.
+    """The admin login form with django-otp's code field, which is checked only when `second_factor_needed`.
 
-    The admin takes TOTP and email codes, the devices django-otp knows, but not
-    recovery codes or security keys.
+    The admin accepts TOTP and email codes, the devices django-otp manages, but
+    not recovery codes or security keys.
     """
 
     def clean(self):
@@ -39,5 +39,8 @@ class KitsuAdminSite(AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
+        # The admin checks the permission at least twice per page, so the result is stored on the request.
+        if not hasattr(request, "kitsu_second_factor_needed"):
+            request.kitsu_second_factor_needed = second_factor_needed(request.user)
         # A staff member who must give a code is kept out until a device verified this session.
-        return not second_factor_needed(request.user) or request.user.is_verified()
+        return not request.kitsu_second_factor_needed or request.user.is_verified()

@@ -108,8 +108,57 @@ class TwoFactorView(APIView):
             super().perform_authentication(request)
 
 
-class TotpView(TwoFactorView):
+class CodeMethodView(TwoFactorView):
+    """Base of the methods turned on with a first code: POST `code_field` turns the method on, DELETE with a code off.
+
+    `label` starts the reference's messages, `enabled_field` is the person's
+    column for the method, `failure_reason` goes to the log of a wrong code, and
+    `confirm` and `disable` are the method's service functions.
+    """
+
+    code_field = None
+    enabled_field = None
+    label = None
+    failure_reason = None
+    confirm = None
+    disable = None
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def post(self, request):
+        code = str(required_value(request_data(request), self.code_field))
+        person = request.user
+        if getattr(person, self.enabled_field):
+            return bad_request(f"{self.label} already enabled.")
+        check_not_locked(person=person, address=client_ip(request))
+        try:
+            codes = type(self).confirm(person, code)
+        except two_factor.WrongCode as error:
+            return wrong_code(request, person, error.message, self.failure_reason)
+        except two_factor.TwoFactorError as error:
+            return bad_request(error.message)
+        return Response({"otp_recovery_codes": codes})
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def delete(self, request):
+        person = request.user
+        if not getattr(person, self.enabled_field):
+            return bad_request(f"{self.label} not enabled.")
+        rejection = check_code(request, person)
+        if rejection is not None:
+            return rejection
+        type(self).disable(person)
+        return Response({"success": True})
+
+
+class TotpView(CodeMethodView):
     """PUT: new TOTP secret. POST `totp`: turn TOTP on. DELETE with a code: turn it off."""
+
+    code_field = "totp"
+    enabled_field = "totp_enabled"
+    label = "TOTP"
+    failure_reason = "wrong TOTP code"
+    confirm = staticmethod(two_factor.totp_confirm)
+    disable = staticmethod(two_factor.totp_disable)
 
     @extend_schema(responses={200: dict, 400: dict})
     def put(self, request):
@@ -119,35 +168,16 @@ class TotpView(TwoFactorView):
             return bad_request(error.message)
         return Response({"totp_provisionning_uri": uri, "otp_secret": secret})
 
-    @extend_schema(responses={200: dict, 400: dict})
-    def post(self, request):
-        code = str(required_value(request_data(request), "totp"))
-        person = request.user
-        if person.totp_enabled:
-            return bad_request("TOTP already enabled.")
-        check_not_locked(person=person, address=client_ip(request))
-        try:
-            codes = two_factor.totp_confirm(person, code)
-        except two_factor.WrongCode as error:
-            return wrong_code(request, person, error.message, "wrong TOTP code")
-        except two_factor.TwoFactorError as error:
-            return bad_request(error.message)
-        return Response({"otp_recovery_codes": codes})
 
-    @extend_schema(responses={200: dict, 400: dict})
-    def delete(self, request):
-        person = request.user
-        if not person.totp_enabled:
-            return bad_request("TOTP not enabled.")
-        rejection = check_code(request, person)
-        if rejection is not None:
-            return rejection
-        two_factor.totp_disable(person)
-        return Response({"success": True})
-
-
-class EmailOtpView(TwoFactorView):
+class EmailOtpView(CodeMethodView):
     """GET `?email=`: mail a login code. PUT: mail a set-up code. POST `email_otp`: turn on. DELETE: turn off."""
+
+    code_field = "email_otp"
+    enabled_field = "email_otp_enabled"
+    label = "OTP by email"
+    failure_reason = "wrong email code"
+    confirm = staticmethod(two_factor.email_otp_confirm)
+    disable = staticmethod(two_factor.email_otp_disable)
 
     @extend_schema(responses={200: dict, 400: dict, 404: dict})
     def get(self, request):
@@ -168,32 +198,6 @@ class EmailOtpView(TwoFactorView):
             two_factor.email_otp_begin(request.user)
         except two_factor.TwoFactorError as error:
             return bad_request(error.message)
-        return Response({"success": True})
-
-    @extend_schema(responses={200: dict, 400: dict})
-    def post(self, request):
-        code = str(required_value(request_data(request), "email_otp"))
-        person = request.user
-        if person.email_otp_enabled:
-            return bad_request("OTP by email already enabled.")
-        check_not_locked(person=person, address=client_ip(request))
-        try:
-            codes = two_factor.email_otp_confirm(person, code)
-        except two_factor.WrongCode as error:
-            return wrong_code(request, person, error.message, "wrong email code")
-        except two_factor.TwoFactorError as error:
-            return bad_request(error.message)
-        return Response({"otp_recovery_codes": codes})
-
-    @extend_schema(responses={200: dict, 400: dict})
-    def delete(self, request):
-        person = request.user
-        if not person.email_otp_enabled:
-            return bad_request("OTP by email not enabled.")
-        rejection = check_code(request, person)
-        if rejection is not None:
-            return rejection
-        two_factor.email_otp_disable(person)
         return Response({"success": True})
 
 
