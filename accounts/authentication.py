@@ -47,7 +47,7 @@ def origin_is_trusted(request):
 
 
 class TokenRejected(APIException):
-    """A token that cannot be read or is of the wrong kind: 422, as the reference's JWT library answers."""
+    """A token that cannot be read or is of the wrong kind: 422, the status the reference's JWT library returns."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "token_rejected"

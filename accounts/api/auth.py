@@ -210,8 +210,8 @@ class LogoutView(APIView):
 class RefreshTokenView(APIView):
     """Trade a refresh token (Bearer header or refresh cookie) for a new access token and a new refresh token.
 
-    The refresh token is rotated: the one sent is revoked, and the answer
-    carries its successor in `refresh_token` (and in the refresh cookie).
+    The refresh token is rotated: the one sent is revoked, and the response
+    contains its successor in `refresh_token` (and in the refresh cookie).
     """
 
     authentication_classes = []

@@ -21,7 +21,7 @@ class LoginThrottle(KitsuModel):
 
 
 class WebAuthnChallenge(KitsuModel):
-    """The server state of a WebAuthn registration or authentication, kept until the client answers it."""
+    """The server state of a WebAuthn registration or authentication, kept until the client returns its response."""
 
     PURPOSES = [("registration", "registration"), ("authentication", "authentication")]
 

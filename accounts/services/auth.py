@@ -15,7 +15,7 @@ logger = logging.getLogger("accounts.auth")
 
 
 class LoginFailed(Exception):
-    """A refused login; `reason` is one of the REASON_* values and `extra` holds keys added to the answer."""
+    """A rejected login. `reason` is one of the REASON_* values, and `extra` contains keys added to the response."""
 
     def __init__(self, reason, message, **extra):
         super().__init__(message)

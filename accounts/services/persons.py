@@ -64,7 +64,7 @@ def person_tokens_revoke(*, person, keep_token=None):
 def persons_tokens_revoke(*, persons, keep_token=None):
     """Revoke the sessions and tokens of `persons` (a list or a queryset), except the session of `keep_token`.
 
-    `keep_token` is the validated access token of the request that asks for the
+    `keep_token` is the validated access token of the request that makes the
     change, so the caller stays logged in. Return the number of tokens revoked.
     """
     keep_jtis = [jti for jti in session_token_ids(keep_token) if jti]

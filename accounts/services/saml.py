@@ -180,7 +180,7 @@ def saml_response_parse(*, request, saml_response):
         ) from None
     except StatusError as error:
         raise SamlRejected(
-            f"The identity provider refused the login ({type(error).__name__}).", reason="IdP error status"
+            f"The identity provider rejected the login ({type(error).__name__}).", reason="IdP error status"
         ) from None
     except UnsolicitedResponse:
         raise SamlRejected(
@@ -357,11 +357,11 @@ def email_from_response(response, fields):
 
 def departments_by_name(names):
     """Return the departments whose names are in `names`, in any case. Unknown names are logged and skipped."""
-    wanted = {name.lower(): name for name in names}
-    found = [department for department in Department.objects.all() if department.name.lower() in wanted]
-    unknown = set(wanted) - {department.name.lower() for department in found}
+    requested = {name.lower(): name for name in names}
+    found = [department for department in Department.objects.all() if department.name.lower() in requested]
+    unknown = set(requested) - {department.name.lower() for department in found}
     if unknown:
-        logger.warning("SAML login: no department is named %s", ", ".join(sorted(wanted[key] for key in unknown)))
+        logger.warning("SAML login: no department is named %s", ", ".join(sorted(requested[key] for key in unknown)))
     return found
 
 

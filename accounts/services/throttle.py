@@ -7,8 +7,8 @@ failure locks it again. An address is locked once it has
 `KITSU_MAX_LOGIN_ATTEMPTS_PER_ADDRESS` failures within
 `KITSU_LOGIN_ADDRESS_WINDOW_SECONDS`, for `KITSU_LOGIN_LOCK_SECONDS` after
 the last one. Addresses have a higher limit than accounts because a studio's
-staff often share one address. Both counters live in the database, so every
-web worker sees the same counts.
+staff often share one address. Both counters are stored in the database, so
+every web worker reads the same counts.
 """
 
 import datetime
@@ -27,7 +27,7 @@ logger = logging.getLogger("accounts.auth")
 
 
 class LockedOut(Throttled):
-    """Too many failures for an account or an address: the API answers 429 with a Retry-After header."""
+    """Too many failures for an account or an address, which the API returns as 429 with a Retry-After header."""
 
     default_detail = "Too many failed attempts."
     # Added to the error body: Gazu reads `login` and the Kitsu web UI reads the second key, spelt as the reference.
@@ -70,7 +70,7 @@ def check_not_locked(*, person=None, address=None):
             remaining = max(remaining, address_remaining)
     if remaining > 0:
         logger.warning(
-            "Attempt refused: locked for %d more second(s) (person %s, address %s)",
+            "Attempt rejected: locked for %d more second(s) (person %s, address %s)",
             math.ceil(remaining),
             getattr(person, "pk", None),
             address,

@@ -4,10 +4,10 @@ The rows of a batch are read and checked in Python first: a bad row is reported
 with its file line and column and leaves nothing behind. The entity types,
 episodes, sequences, entities, tasks, status comments and assignations of the
 good rows are then written together in one savepoint, with a fixed number of
-queries per batch whatever its size. When the database rejects a batch (a name
-taken by an import running at the same time, say), the savepoint is rolled back
-and the rows of that batch are written again one by one, so the good rows are
-kept and the row at fault is reported.
+queries per batch whatever its size. The database may reject a batch, for
+example when an import running at the same time took one of its names. Then the
+savepoint is rolled back and the rows of that batch are written again one by
+one, so the good rows are kept and the row at fault is reported.
 """
 
 import logging

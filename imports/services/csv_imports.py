@@ -1,8 +1,8 @@
 """Runners of the CSV imports (assets, shots, edits, casting, estimations, persons), registered with `register_import`.
 
-Asset, shot and edit sheets are written in batches by `csv_entities`; the row
+Asset, shot and edit sheets are written in batches by `csv_entities`. The row
 readers here turn one row into the entity's key, columns, metadata and task
-cells, raising RowError on a bad cell before anything is written. The other
+cells, and raise RowError on a bad cell before anything is written. The other
 sheets write each row in its own savepoint, so a bad row is reported with its
 file line and never leaves half a row behind.
 """

@@ -33,7 +33,7 @@ KITSU_BIND = env_str("KITSU_BIND", "127.0.0.1:8000")
 parse_bind(KITSU_BIND)
 
 INSTALLED_APPS = [
-    # Django's admin, with a login that asks staff for their second factor.
+    # Django's admin, with a login that requires the second factor of staff who have one.
     "kitsu_project.admin_apps.KitsuAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,4 +1,4 @@
-"""The Django admin login asks staff for a second factor when they have one or the studio requires one."""
+"""The Django admin login requires a second factor from staff who have one, or from all when the studio requires it."""
 
 import time
 

@@ -242,9 +242,9 @@ def test_required_two_factor_limits_token(person):
     assert body["two_factor_authentication_required"] is True
     token = body["access_token"]
     assert get_authenticated(token).status_code == 200
-    refused = APIClient().get("/api/data/projects", **bearer(token))
-    assert refused.status_code == 403
-    assert "two-factor" in refused.json()["message"].lower()
+    rejected = APIClient().get("/api/data/projects", **bearer(token))
+    assert rejected.status_code == 403
+    assert "two-factor" in rejected.json()["message"].lower()
 
 
 @pytest.mark.usefixtures("two_factor_required")
@@ -432,7 +432,7 @@ def test_lockout_message_said_once(api_client, person):
     assert message == "Too many failed attempts: try again in 60 seconds."
 
 
-def test_reactivated_person_old_token_refused(admin_client, person):
+def test_reactivated_person_old_token_rejected(admin_client, person):
     access, refresh = issue_tokens(person)
     url = f"/api/data/persons/{person.pk}"
     admin_client.put(url, {"active": False}, format="json")

@@ -98,7 +98,7 @@ def bot_client():
 
 
 class SoftwareKey:
-    """A FIDO security key in memory: an EC P-256 key pair that answers WebAuthn registrations and assertions."""
+    """A FIDO security key in memory: an EC P-256 key pair that signs WebAuthn registrations and assertions."""
 
     def __init__(self):
         self.private_key = ec.generate_private_key(ec.SECP256R1())
